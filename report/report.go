@@ -1,0 +1,128 @@
+// Package report turns a scan into the porchlight.scan/v1 JSON report, and
+// renders saved reports as Markdown or HTML.
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/porchlight/porchlight/scan"
+)
+
+// Schema is the JSON report's schema name; a report with another is refused.
+const Schema = "porchlight.scan/v1"
+
+// Report is one scan, as saved and exported.
+type Report struct {
+	Schema          string        `json:"schema"`
+	ToolVersion     string        `json:"tool_version"`
+	VendorsDataDate string        `json:"vendors_data_date"`
+	Started         time.Time     `json:"started"`
+	Finished        time.Time     `json:"finished"`
+	Targets         []string      `json:"targets"`
+	Devices         []scan.Device `json:"devices"`
+	// Notes are scan-wide remarks (a source that could not start, a scan cut short).
+	Notes []string `json:"notes,omitempty"`
+	// Interrupted is true when the scan was cancelled before it finished.
+	Interrupted bool `json:"interrupted,omitempty"`
+}
+
+// Collect reads events until the channel closes (or ctx ends) and returns the
+// report. onEvent, when not nil, sees every event first (for live output).
+func Collect(ctx context.Context, events <-chan scan.Event, onEvent func(scan.Event)) *Report {
+	r := &Report{Schema: Schema}
+	byKey := map[string]int{}
+	for {
+		select {
+		case <-ctx.Done():
+			r.Interrupted = true
+			r.sortDevices()
+			return r
+		case ev, ok := <-events:
+			if !ok {
+				r.sortDevices()
+				return r
+			}
+			if onEvent != nil {
+				onEvent(ev)
+			}
+			r.apply(ev, byKey)
+		}
+	}
+}
+
+func (r *Report) apply(ev scan.Event, byKey map[string]int) {
+	switch ev := ev.(type) {
+	case scan.DeviceFound:
+		r.upsert(ev.Device, byKey)
+	case scan.DeviceUpdated:
+		r.upsert(ev.Device, byKey)
+	case scan.Note:
+		if ev.Key == "" {
+			r.Notes = append(r.Notes, ev.Text)
+		}
+	case scan.Done:
+		r.Started, r.Finished, r.Targets = ev.Started, ev.Finished, ev.Targets
+		if ev.Err != nil {
+			r.Interrupted = true
+			r.Notes = append(r.Notes, "The scan stopped early: "+ev.Err.Error())
+		}
+	}
+}
+
+func (r *Report) upsert(d scan.Device, byKey map[string]int) {
+	if i, ok := byKey[d.Key]; ok {
+		r.Devices[i] = d
+		return
+	}
+	byKey[d.Key] = len(r.Devices)
+	r.Devices = append(r.Devices, d)
+}
+
+// sortDevices orders devices by address so reports are stable.
+func (r *Report) sortDevices() {
+	sort.SliceStable(r.Devices, func(i, j int) bool { return addrLess(r.Devices[i].IP, r.Devices[j].IP) })
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// ErrSchema means a file is not a Porchlight report this version can read.
+var ErrSchema = errors.New("not a porchlight.scan/v1 report")
+
+// maxReportSize caps what Load reads; a household report is a few hundred KiB.
+const maxReportSize = 32 << 20
+
+// Load reads a saved JSON report.
+func Load(rd io.Reader) (*Report, error) {
+	data, err := io.ReadAll(io.LimitReader(rd, maxReportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("report: read: %w", err)
+	}
+	if len(data) > maxReportSize {
+		return nil, fmt.Errorf("report: larger than %d MiB: %w", maxReportSize>>20, ErrSchema)
+	}
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("report: %w: %v", ErrSchema, err)
+	}
+	if r.Schema != Schema {
+		return nil, fmt.Errorf("report: schema %q: %w", r.Schema, ErrSchema)
+	}
+	return &r, nil
+}
+
+// WriteText writes a readable plain-text summary (for pipes and CI).
+func (r *Report) WriteText(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "%d devices\n", len(r.Devices))
+	return err
+}
