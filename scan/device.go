@@ -29,6 +29,8 @@ type Device struct {
 	UDN      string `json:"udn,omitempty"`
 	Serial   string `json:"serial,omitempty"`
 	MDNSName string `json:"mdns_name,omitempty"`
+	// Location is the UPnP description URL the device announced (for the IGD check).
+	Location string `json:"upnp_location,omitempty"`
 
 	Sources  []string  `json:"sources"`
 	Services []Service `json:"services"`

@@ -44,8 +44,3 @@ func Run(ctx context.Context, opts Options) (<-chan Event, error) {
 	}()
 	return ch, nil
 }
-
-// Recheck re-runs discovery probes and checks for one device (used after a guided fix).
-func Recheck(ctx context.Context, dev Device, opts Options) (Device, error) {
-	return dev, nil
-}
