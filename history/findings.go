@@ -10,10 +10,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/porchlight/porchlight/scan"
+	"github.com/porchlight/porchlight/scan/clean"
 )
 
 // findingKey identifies a problem on one device across scans.
@@ -164,20 +163,6 @@ func label(d scan.Device) string {
 	return capString(s, 120)
 }
 
-// capString strips control characters and cuts s to at most n bytes on a
-// rune boundary. History stores what devices say; it must stay printable.
-func capString(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return -1
-		}
-		return r
-	}, s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
+// capString cleans s of escapes and control characters and cuts it to at
+// most n bytes: history stores what devices say, and must keep it printable.
+func capString(s string, n int) string { return clean.String(s, n) }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/porchlight/porchlight/scan"
@@ -96,7 +95,7 @@ const maxName = 80
 // device history has not seen yet is remembered now, so the name holds from
 // the next saved scan on.
 func (s *Store) Rename(ctx context.Context, d scan.Device, name string) (Known, error) {
-	name = capString(strings.Join(strings.Fields(name), " "), maxName)
+	name = capString(name, maxName)
 	var k Known
 	err := s.inTx(ctx, "rename "+d.Key, func(tx *sql.Tx) error {
 		ids := identifiers(d)
