@@ -1,51 +1,65 @@
 package vendors
 
-import (
-	"io/fs"
-	"time"
-)
-
-// This file holds the catalogue's API. The bodies are placeholders until the
-// loader and matcher land (issue 6); the signatures are what scan, advice and
-// lab code against.
-
-type compiled struct{}
-
-// Load decodes, validates and compiles the vendor data in fsys (every *.json
-// under data/).
-func Load(fsys fs.FS) (*Catalog, error) { return &Catalog{compiled: &compiled{}}, nil }
-
-// Embedded returns the catalogue built into the binary, loaded once.
-func Embedded() (*Catalog, error) { return Load(nil) }
-
-// Identify matches evidence against the rules and returns the best identification.
-func (c *Catalog) Identify(e Evidence) Identification { return Identification{Type: "unknown"} }
-
-// ProbePaths lists the HTTP paths discovery should fetch (capped) from any
-// device with an open web port, because some rule reads them.
-func (c *Catalog) ProbePaths() []string { return nil }
+import "time"
 
 // Maker returns the maker with this id, or nil.
-func (c *Catalog) Maker(id string) *Maker { return nil }
+func (c *Catalog) Maker(id string) *Maker {
+	if c == nil || c.compiled == nil {
+		return nil
+	}
+	return c.compiled.makers[id]
+}
 
 // Product returns the product with this maker and product id, or nil.
-func (c *Catalog) Product(makerID, productID string) *Product { return nil }
+func (c *Catalog) Product(makerID, productID string) *Product {
+	if c == nil || c.compiled == nil {
+		return nil
+	}
+	return c.compiled.products[makerID+"/"+productID]
+}
 
-// MakerOf returns the maker owning p.
-func (c *Catalog) MakerOf(p *Product) *Maker { return nil }
-
-// OUIVendor returns the organisation registered for the MAC's prefix, and
-// whether the MAC is locally administered (randomised).
-func (c *Catalog) OUIVendor(mac string) (name string, random bool) { return "", false }
+// MakerOf returns the maker owning p, or nil when p is not from this catalogue.
+func (c *Catalog) MakerOf(p *Product) *Maker {
+	if c == nil || c.compiled == nil || p == nil {
+		return nil
+	}
+	return c.compiled.owner[p]
+}
 
 // SearchResult is one hit of Search.
 type SearchResult struct {
 	Maker   *Maker
 	Product *Product // nil for a maker-level hit
-	Score   float64
+	Score   float64  // 0..1, higher is better
 }
 
-// Search finds makers and products by free text ("tp-link tapo c200"), best first.
-func (c *Catalog) Search(text string) []SearchResult { return nil }
+// SupportEnd returns the last day of p's security updates, when the maker
+// publishes one: "2027" ends on 2027-12-31, "2027-03" on 2027-03-31.
+func SupportEnd(p *Product) (time.Time, bool) {
+	if p == nil || p.Support == nil {
+		return time.Time{}, false
+	}
+	_, last, ok := parsePeriod(p.Support.Until)
+	return last, ok
+}
 
-func (c *Catalog) status(p *Product, now time.Time) SupportStatus { return UnknownSupp }
+// status compares the product's end date with the calendar day of now.
+// A product without an end date is unknown, whatever its maker's policy
+// says: a policy such as "five years after we stop selling it" gives no
+// date we could check against.
+func (c *Catalog) status(p *Product, now time.Time) SupportStatus {
+	last, ok := SupportEnd(p)
+	if !ok {
+		return UnknownSupp
+	}
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	switch {
+	case today.After(last):
+		return Ended
+	case !today.AddDate(1, 0, 0).Before(last.AddDate(0, 0, 1)):
+		// The first unsupported day is within 12 months from today.
+		return EndingSoon
+	}
+	return Supported
+}

@@ -19,12 +19,15 @@ type Catalog struct {
 	Generic Generic
 
 	compiled *compiled // indexes and compiled patterns, built once by Load
+	files    []string  // data file of each maker, for positioned errors
 }
 
 // Source is where a fact comes from and when somebody last checked it there.
 type Source struct {
-	URL     string `json:"url"`
-	Checked string `json:"checked"` // YYYY-MM-DD
+	URL string `json:"url"`
+	// Checked is YYYY-MM-DD, or YYYY-MM when only the month is known (a
+	// reference compiled in a month, with no day given); never a guessed day.
+	Checked string `json:"checked"`
 	Note    string `json:"note,omitempty"`
 }
 
@@ -33,8 +36,14 @@ type Maker struct {
 	ID      string   `json:"id"`   // stable, lower-case, e.g. "tp-link"
 	Name    string   `json:"name"` // as shown to people, e.g. "TP-Link"
 	Aliases []string `json:"aliases,omitempty"`
+	// Type is the kind of device most of this maker's products are, used
+	// when the maker is known but the product is not ("" = no default).
+	Type string `json:"type,omitempty"`
 	// OUIs are IEEE MA-L prefixes ("44:19:B6") this maker registered; a tie-breaker only.
 	OUIs []string `json:"ouis,omitempty"`
+	// OUIName is a regular expression matching the organisation names this
+	// maker registered in the IEEE table ("Hikvision"); a tie-breaker only.
+	OUIName string `json:"oui_name,omitempty"`
 
 	Support    SupportPolicy `json:"support"`
 	Disclosure Disclosure    `json:"disclosure"`
@@ -76,11 +85,13 @@ type Product struct {
 	Type   string   `json:"type"` // router, camera, doorbell, tv, speaker, plug, light, hub, printer, nas, thermostat, computer, phone, streamer
 	Match  []Rule   `json:"match,omitempty"`
 
-	Released string          `json:"released,omitempty"` // YYYY, YYYY-MM or YYYY-MM-DD
-	Support  *ProductSupport `json:"support,omitempty"`
-	Latest   *Firmware       `json:"latest_firmware,omitempty"`
-	Logins   []DefaultLogin  `json:"default_logins,omitempty"`
-	Exploits []KnownExploit  `json:"known_exploited,omitempty"`
+	Released string `json:"released,omitempty"` // YYYY, YYYY-MM or YYYY-MM-DD
+	// ReleasedSource says where the release (launch) date comes from; required with Released.
+	ReleasedSource *Source         `json:"released_source,omitempty"`
+	Support        *ProductSupport `json:"support,omitempty"`
+	Latest         *Firmware       `json:"latest_firmware,omitempty"`
+	Logins         []DefaultLogin  `json:"default_logins,omitempty"`
+	Exploits       []KnownExploit  `json:"known_exploited,omitempty"`
 }
 
 // ProductSupport is the end of security updates for one product, where the maker publishes it.
@@ -133,10 +144,14 @@ type LoginForm struct {
 }
 
 // Rule recognises a maker or product from evidence. All non-empty fields must match.
-// Patterns are case-insensitive regular expressions.
+// Patterns are case-insensitive regular expressions. A rule needs at least one
+// field other than OUIName: the MAC prefix is only ever a tie-breaker.
 type Rule struct {
-	Manufacturer string `json:"manufacturer,omitempty"` // UPnP manufacturer
-	ModelName    string `json:"model_name,omitempty"`   // UPnP modelName / mDNS model TXT
+	Manufacturer string `json:"manufacturer,omitempty"`  // UPnP manufacturer
+	ModelName    string `json:"model_name,omitempty"`    // UPnP modelName
+	ModelNumber  string `json:"model_number,omitempty"`  // UPnP modelNumber
+	FriendlyName string `json:"friendly_name,omitempty"` // UPnP friendlyName or mDNS instance name
+	Hostname     string `json:"hostname,omitempty"`
 	DeviceType   string `json:"device_type,omitempty"`  // UPnP deviceType URN
 	Server       string `json:"server,omitempty"`       // SSDP SERVER or HTTP Server header
 	Realm        string `json:"realm,omitempty"`        // WWW-Authenticate realm
@@ -146,10 +161,14 @@ type Rule struct {
 	Banner       string `json:"banner,omitempty"`       // telnet/SSH/FTP/RTSP banner
 	HTTPPath     string `json:"http_path,omitempty"`    // a path whose body must match Body
 	Body         string `json:"body,omitempty"`
+	// OUIName narrows the rule to MACs registered to a matching organisation.
+	OUIName string `json:"oui_name,omitempty"`
 	// Firmware, when set, is a regexp whose first group captures the firmware
-	// version from the field named by FirmwareFrom.
+	// version from the field named by FirmwareFrom: server, model_number,
+	// model_name, friendly_name, title, banner, txt:<key>, body (the rule's
+	// HTTPPath) or body:<path>.
 	Firmware     string `json:"firmware,omitempty"`
-	FirmwareFrom string `json:"firmware_from,omitempty"` // server, model_number, txt:<key>, body, banner, title
+	FirmwareFrom string `json:"firmware_from,omitempty"`
 	// Model, when set, captures the model from the same kinds of field (ModelFrom).
 	Model     string `json:"model,omitempty"`
 	ModelFrom string `json:"model_from,omitempty"`

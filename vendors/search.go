@@ -1,0 +1,242 @@
+package vendors
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// searchEntry is one maker or product with the words a shopper might type.
+type searchEntry struct {
+	maker   *Maker
+	product *Product
+	makerW  []string // words naming the maker
+	ownW    []string // words naming the product (empty for a maker entry)
+}
+
+// Search scoring: a query word scores by its best match among the entry's
+// words. Words with digits (model numbers) must match exactly or as a
+// prefix, since "c200" and "c210" are different cameras; letter-only words
+// may carry a typo or two.
+const (
+	simExact  = 1.0
+	simPrefix = 0.85
+	simTypo   = 0.7
+	minScore  = 0.6
+	maxHits   = 10
+)
+
+func buildSearch(makers []Maker) []searchEntry {
+	var out []searchEntry
+	for i := range makers {
+		m := &makers[i]
+		mw := words(append([]string{m.ID, m.Name}, m.Aliases...)...)
+		out = append(out, searchEntry{maker: m, makerW: mw})
+		for j := range m.Products {
+			p := &m.Products[j]
+			pw := words(append([]string{p.ID, p.Name}, p.Models...)...)
+			out = append(out, searchEntry{maker: m, product: p, makerW: mw, ownW: pw})
+		}
+	}
+	return out
+}
+
+// words splits names into lower-case words, and adds each pair of
+// neighbours joined ("tp link" also gives "tplink") and each name with
+// its separators removed, so spacing and hyphens don't matter.
+func words(names ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		if w != "" && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	for _, n := range names {
+		ws := split(n)
+		for i, w := range ws {
+			add(w)
+			if i > 0 {
+				add(ws[i-1] + w)
+			}
+		}
+		add(strings.Join(ws, ""))
+	}
+	return out
+}
+
+func split(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// Search finds makers and products by free text ("tp-link tapo c200"),
+// best first. A product is a hit only when a query word names the product
+// itself, not just its maker; a maker is a hit when every word names it.
+func (c *Catalog) Search(text string) []SearchResult {
+	if c == nil || c.compiled == nil {
+		return nil
+	}
+	q := split(text)
+	if len(q) == 0 || len(q) > 12 {
+		return nil
+	}
+	q = append(q, joinedPairs(q)...)
+	var hits []SearchResult
+	for i := range c.compiled.search {
+		if s, ok := c.compiled.search[i].score(q, len(split(text))); ok {
+			en := &c.compiled.search[i]
+			hits = append(hits, SearchResult{Maker: en.maker, Product: en.product, Score: s})
+		}
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
+	if len(hits) > maxHits {
+		hits = hits[:maxHits]
+	}
+	return hits
+}
+
+// joinedPairs adds "tplink" for the query "tp link".
+func joinedPairs(q []string) []string {
+	var out []string
+	for i := 1; i < len(q); i++ {
+		out = append(out, q[i-1]+q[i])
+	}
+	return out
+}
+
+// score rates the entry for the query words; q holds n plain words then
+// their joined pairs. A joined pair can stand in for its two words.
+func (en *searchEntry) score(q []string, n int) (float64, bool) {
+	sims := make([]float64, n)
+	own := false
+	for i := 0; i < n; i++ {
+		ms, ps := best(q[i], en.makerW), best(q[i], en.ownW)
+		sims[i] = max(ms, ps)
+		if ps >= simTypo && ps > ms {
+			own = true
+		}
+		if ps == simExact && len(q[i]) > 2 && hasDigit(q[i]) {
+			own = true
+		}
+	}
+	for i := n; i < len(q); i++ {
+		ms, ps := best(q[i], en.makerW), best(q[i], en.ownW)
+		if s := max(ms, ps); s >= simTypo {
+			j := i - n
+			sims[j], sims[j+1] = max(sims[j], s), max(sims[j+1], s)
+			if ps > ms {
+				own = true
+			}
+		}
+	}
+	total := 0.0
+	for _, s := range sims {
+		total += s
+	}
+	// Mostly how well the query is matched; a little for how much of the
+	// product's own name the query covers, so "sonos one" prefers the One
+	// to the One SL.
+	score := 0.9*total/float64(n) + 0.1*en.coverage(q)
+	if en.product != nil && !own {
+		return 0, false
+	}
+	if en.product == nil {
+		// A maker hit ranks a little below an equally good product hit.
+		score *= 0.95
+	}
+	return score, score >= minScore
+}
+
+// best is the highest similarity of w to any of the words.
+func best(w string, ws []string) float64 {
+	b := 0.0
+	for _, x := range ws {
+		if s := similarity(w, x); s > b {
+			b = s
+			if b == simExact {
+				break
+			}
+		}
+	}
+	return b
+}
+
+func similarity(q, w string) float64 {
+	switch {
+	case q == w:
+		return simExact
+	case len(q) >= 3 && strings.HasPrefix(w, q):
+		return simPrefix
+	case hasDigit(q) || hasDigit(w):
+		return 0
+	case len(q) >= 4 && editDistance(q, w) <= maxTypos(q):
+		return simTypo
+	}
+	return 0
+}
+
+func maxTypos(q string) int {
+	if len(q) >= 8 {
+		return 2
+	}
+	return 1
+}
+
+func hasDigit(s string) bool {
+	return strings.ContainsFunc(s, unicode.IsDigit)
+}
+
+// editDistance is the Damerau-Levenshtein (optimal string alignment)
+// distance, so a swapped pair of letters ("sonso") counts as one typo.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > 2 || d < -2 {
+		return 3
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// coverage is the share of the entry's plain words that some query word
+// matches at least as a prefix.
+func (en *searchEntry) coverage(q []string) float64 {
+	ws := en.ownW
+	if en.product == nil {
+		ws = en.makerW
+	}
+	if len(ws) == 0 {
+		return 0
+	}
+	hit := 0
+	for _, w := range ws {
+		for _, x := range q {
+			if similarity(x, w) >= simPrefix {
+				hit++
+				break
+			}
+		}
+	}
+	return float64(hit) / float64(len(ws))
+}
