@@ -92,6 +92,17 @@ type Product struct {
 	Latest         *Firmware       `json:"latest_firmware,omitempty"`
 	Logins         []DefaultLogin  `json:"default_logins,omitempty"`
 	Exploits       []KnownExploit  `json:"known_exploited,omitempty"`
+	// Admin is the product's own admin page, where the product lets it be
+	// left with no password at all (not a default login: there is none).
+	Admin *AdminPage `json:"admin_page,omitempty"`
+}
+
+// AdminPage is where a product's admin page lives and what only the admin
+// content (never a login page) shows, so that an open page can be told apart.
+type AdminPage struct {
+	Path   string `json:"path"` // starts with "/"
+	Open   string `json:"open"` // regular expression
+	Source Source `json:"source"`
 }
 
 // ProductSupport is the end of security updates for one product, where the maker publishes it.
