@@ -2,7 +2,9 @@ package scan
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/porchlight/porchlight/vendors"
@@ -32,15 +34,103 @@ type Options struct {
 	LoginSpacing time.Duration
 }
 
+// Defaults for Options.
+const (
+	defaultTimeout     = 30 * time.Second
+	defaultConcurrency = 256
+	checkWorkers       = 8
+)
+
+// withDefaults fills the zero fields of o and checks its targets: every one
+// must be private and no wider than the scope limits. With no targets, the
+// directly connected private networks of the chosen interface are used.
+func (o Options) withDefaults() (Options, error) {
+	if o.Timeout <= 0 {
+		o.Timeout = defaultTimeout
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = defaultConcurrency
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if len(o.Ports) == 0 {
+		o.Ports = DefaultPorts()
+	}
+	if o.Catalog == nil {
+		cat, err := vendors.Embedded()
+		if err != nil {
+			return o, fmt.Errorf("scan: load vendor data: %w", err)
+		}
+		o.Catalog = cat
+	}
+	if len(o.Targets) == 0 {
+		iface, prefixes, err := localNetworks(o.Interface)
+		if err != nil {
+			return o, &TargetError{Target: o.Interface, Err: fmt.Errorf("%w: %v", ErrNoTargets, err)}
+		}
+		o.Interface, o.Targets = iface, prefixes
+	}
+	for _, p := range o.Targets {
+		if err := checkScope(p); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// checkScope applies the design's scope rules to a target given directly
+// (the TUI and tests build Options without ParseTargets).
+func checkScope(p netip.Prefix) error {
+	if !p.IsValid() {
+		return &TargetError{Target: p.String(), Err: ErrBadTarget}
+	}
+	if !IsPrivate(p) {
+		return &TargetError{Target: p.String(), Err: ErrPublicTarget}
+	}
+	limit := WideMaxBits4
+	if p.Addr().Is6() && !p.Addr().Is4In6() {
+		limit = MaxBits6
+	}
+	if p.Bits() < limit {
+		return &TargetError{Target: p.String(), Err: ErrTargetTooLarge, Limit: limit}
+	}
+	return nil
+}
+
 // Run starts a scan and returns its event stream. The channel is closed after
 // a final Done event. Cancelling ctx stops every probe promptly; what was
 // found is still reported before Done.
 func Run(ctx context.Context, opts Options) (<-chan Event, error) {
-	ch := make(chan Event, 1)
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan Event, 64)
 	go func() {
-		defer close(ch)
-		now := time.Now()
-		ch <- Done{Started: now, Finished: now}
+		defer close(out)
+		newScanner(opts, out).run(ctx)
 	}()
-	return ch, nil
+	return out, nil
+}
+
+// targetStrings renders targets for Done and the report.
+func targetStrings(ps []netip.Prefix) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+// allLoopback reports whether every target is on loopback, where the lab
+// lives and discovery is unicast only.
+func allLoopback(ps []netip.Prefix) bool {
+	return !slices.ContainsFunc(ps, func(p netip.Prefix) bool { return !p.Addr().Unmap().IsLoopback() })
+}
+
+// inTargets reports whether a is inside one of ps.
+func inTargets(ps []netip.Prefix, a netip.Addr) bool {
+	a = a.Unmap().WithZone("")
+	return slices.ContainsFunc(ps, func(p netip.Prefix) bool { return p.Contains(a) })
 }
