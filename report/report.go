@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/scan"
+	"github.com/porchlight/porchlight/vendors"
 )
 
 // Schema is the JSON report's schema name; a report with another is refused.
@@ -30,6 +31,13 @@ type Report struct {
 	Notes []string `json:"notes,omitempty"`
 	// Interrupted is true when the scan was cancelled before it finished.
 	Interrupted bool `json:"interrupted,omitempty"`
+
+	// Catalog is the vendor data the Markdown, HTML and text reports word
+	// their advice from; nil means the embedded catalogue.
+	Catalog *vendors.Catalog `json:"-"`
+	// Names are the names the household gave devices ("kitchen camera"),
+	// by Device.Key, shown beside what each device is.
+	Names map[string]string `json:"-"`
 }
 
 // Collect reads events until the channel closes (or ctx ends) and returns the
@@ -119,10 +127,4 @@ func Load(rd io.Reader) (*Report, error) {
 		return nil, fmt.Errorf("report: schema %q: %w", r.Schema, ErrSchema)
 	}
 	return &r, nil
-}
-
-// WriteText writes a readable plain-text summary (for pipes and CI).
-func (r *Report) WriteText(w io.Writer) error {
-	_, err := fmt.Fprintf(w, "%d devices\n", len(r.Devices))
-	return err
 }
