@@ -2,6 +2,8 @@ package scan
 
 import (
 	"context"
+	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/porchlight/porchlight/vendors"
@@ -11,6 +13,10 @@ import (
 // calls checkDevice once per identified device; Recheck re-probes one device
 // (probeHost, in probe.go) and runs checkDevice again.
 
+// DefaultLoginSpacing is the pause between two connections of the login
+// test to one device when Options.LoginSpacing is zero.
+const DefaultLoginSpacing = 250 * time.Millisecond
+
 // checkEnv is what the checks need from the running scan.
 type checkEnv struct {
 	opts    Options
@@ -19,16 +25,124 @@ type checkEnv struct {
 	// found, when not nil, is called for each finding as soon as it is known
 	// (the pipeline turns it into a FindingFound event).
 	found func(Finding)
+	// previous, when not nil, is the same device as last checked (Recheck):
+	// logins proven changed are not tried again.
+	previous *Device
+}
+
+// checker holds one device's check run.
+type checker struct {
+	env     checkEnv
+	dev     *Device
+	maker   *vendors.Maker
+	product *vendors.Product
 }
 
 // checkDevice runs every check on an identified device and returns it with
 // Support, Disclosure, PSTI and Findings filled in and Checked set.
 func checkDevice(ctx context.Context, dev Device, env checkEnv) Device {
+	if env.catalog == nil {
+		env.catalog, _ = vendors.Embedded()
+	}
+	if env.now.IsZero() {
+		env.now = time.Now()
+	}
+	dev.Findings = nil
+	c := &checker{env: env, dev: &dev}
+	if env.catalog != nil && dev.MakerID != "" {
+		c.maker = env.catalog.Maker(dev.MakerID)
+		c.product = env.catalog.Product(dev.MakerID, dev.ProductID)
+	}
+	updates := c.support()
+	reporting := c.disclosure()
+	c.firmware()
+	c.exploits()
+	c.telnet()
+	passwords := verdict{Unknown, "not tested: this device is not on a private network"}
+	if ip, err := netip.ParseAddr(dev.IP); err == nil && IsPrivateAddr(ip) {
+		c.upnp(ctx, ip)
+		passwords = c.access(ctx, ip)
+	}
+	dev.PSTI = PSTI{
+		Passwords: passwords.status, Reporting: reporting.status, Updates: updates.status,
+		Reasons: map[string]string{"passwords": passwords.reason, "reporting": reporting.reason, "updates": updates.reason},
+	}
 	dev.Checked = true
 	return dev
 }
 
-// Recheck re-probes one device and re-runs its checks (used after a guided fix).
+// emit records a finding and reports it at once.
+func (c *checker) emit(f Finding) {
+	c.dev.Findings = append(c.dev.Findings, f)
+	if c.env.found != nil {
+		c.env.found(f)
+	}
+}
+
+// verdict is one PSTI line.
+type verdict struct{ status, reason string }
+
+// PSTIBasis names the legal provision behind each PSTI line ("passwords",
+// "reporting", "updates"), for reports that cite it.
+func PSTIBasis(line string) string {
+	switch line {
+	case "passwords":
+		return "PSTI Regulations 2023, Schedule 1 paragraph 1; ETSI EN 303 645 provision 5.1"
+	case "reporting":
+		return "PSTI Regulations 2023, Schedule 1 paragraph 2; ETSI EN 303 645 provision 5.2"
+	case "updates":
+		return "PSTI Regulations 2023, Schedule 1 paragraph 3; ETSI EN 303 645 provision 5.3"
+	}
+	return ""
+}
+
+// Recheck re-probes one device and re-runs its checks (used after a guided
+// fix). Logins already proven changed are not tried again, and a login that
+// worked before is tried once, so checking again after every step never
+// adds up to more than the limits allow.
 func Recheck(ctx context.Context, dev Device, opts Options) (Device, error) {
-	return dev, nil
+	ip, err := netip.ParseAddr(dev.IP)
+	if err != nil {
+		return dev, &TargetError{Target: dev.IP, Err: ErrBadTarget}
+	}
+	if !IsPrivateAddr(ip) {
+		return dev, &TargetError{Target: dev.IP, Err: ErrPublicTarget}
+	}
+	cat := opts.Catalog
+	if cat == nil {
+		if cat, err = vendors.Embedded(); err != nil {
+			return dev, fmt.Errorf("recheck %s: load vendor data: %w", ip, err)
+		}
+	}
+	fresh, err := probeHost(ctx, ip, opts)
+	if err != nil {
+		return dev, fmt.Errorf("recheck %s: %w", ip, err)
+	}
+	now := time.Now()
+	if opts.Now != nil {
+		now = opts.Now()
+	}
+	prev := dev
+	env := checkEnv{opts: opts, catalog: cat, now: now, previous: &prev}
+	return checkDevice(ctx, merged(dev, fresh), env), nil
+}
+
+// merged keeps what the full scan knew (multicast answers, the neighbour
+// table) and takes what the fresh unicast probe saw now: a port closed by a
+// fix, or new firmware after an update.
+func merged(old, fresh Device) Device {
+	d := old
+	if len(fresh.Services) > 0 {
+		d.Services = fresh.Services
+	}
+	if fresh.Firmware != "" {
+		d.Firmware = fresh.Firmware
+	}
+	if d.MakerID == "" && fresh.MakerID != "" {
+		d.MakerID, d.ProductID, d.Vendor, d.Model, d.Type = fresh.MakerID, fresh.ProductID, fresh.Vendor, fresh.Model, fresh.Type
+	}
+	if fresh.Location != "" {
+		d.Location = fresh.Location
+	}
+	return d
 }
