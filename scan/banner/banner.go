@@ -87,6 +87,11 @@ func ProbeAs(ctx context.Context, ip netip.Addr, port int, protocol string, cfg 
 		probeIPP(ctx, ip, port, cfg, &res)
 	case "":
 		probeGreeting(ctx, ip, port, cfg, &res)
+		if res.Protocol == "" && res.Banner == "" && ctx.Err() == nil {
+			// A silent server on a port that names nothing is most often a web
+			// server (devices use many high ports); ask it as one.
+			probeHTTP(ctx, ip, port, false, cfg, &res)
+		}
 	default:
 		// Binary protocols (MQTT, Cast, Kasa, Dahua): the port names them; we
 		// send nothing, because their first message would already be a request.
