@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/porchlight/porchlight/report"
 	"github.com/porchlight/porchlight/scan"
@@ -56,7 +59,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := report.Collect(ctx, events, nil)
+	// For a person (text output), results appear as they arrive: one line per
+	// device on stderr, so stdout stays the report alone. Machine formats stay quiet.
+	var onEvent func(scan.Event)
+	if format == "text" {
+		onEvent = progressPrinter(e.stderr)
+	}
+	r := report.Collect(ctx, events, onEvent)
 	r.ToolVersion = version
 	r.VendorsDataDate = opts.Catalog.DataDate
 	if err := writeReport(e.stdout, r, format); err != nil {
@@ -88,8 +97,49 @@ func writeReport(w io.Writer, r *report.Report, format string) error {
 	switch format {
 	case "json":
 		return r.WriteJSON(w)
+	case "markdown":
+		return r.WriteMarkdown(w)
+	case "html":
+		return r.WriteHTML(w)
 	}
 	return r.WriteText(w)
+}
+
+// progressPrinter returns an event handler that prints one plain line per
+// device found, per finding, and per note, for a person watching stderr.
+// Device strings are already cleaned by scan.
+func progressPrinter(w io.Writer) func(scan.Event) {
+	names := map[string]string{}
+	return func(ev scan.Event) {
+		switch ev := ev.(type) {
+		case scan.DeviceFound:
+			names[ev.Device.Key] = ev.Device.IP
+			fmt.Fprintf(w, "found %s\n", deviceLine(ev.Device))
+		case scan.DeviceUpdated:
+			if ev.Device.Checked && names[ev.Device.Key] != "checked" {
+				names[ev.Device.Key] = "checked"
+				fmt.Fprintf(w, "checked %s: %d finding(s)\n", deviceLine(ev.Device), len(ev.Device.Findings))
+			}
+		case scan.Note:
+			fmt.Fprintf(w, "note: %s\n", ev.Text)
+		case scan.Done:
+			fmt.Fprintf(w, "scan finished in %s\n", ev.Finished.Sub(ev.Started).Round(100*time.Millisecond))
+		}
+	}
+}
+
+// deviceLine is "192.168.1.20 Hikvision DS-2CD2042WD-I (camera)", leaving out what is unknown.
+func deviceLine(d scan.Device) string {
+	parts := []string{d.IP}
+	for _, s := range []string{d.Vendor, d.Model} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if d.Type != "" && d.Type != "unknown" {
+		parts = append(parts, "("+d.Type+")")
+	}
+	return strings.Join(parts, " ")
 }
 
 // severityRank orders severities, worst highest; -1 for an unknown word.
