@@ -241,8 +241,8 @@ func (k checker) login(at string, l *DefaultLogin) {
 	if !oneOf(l.Service, Services) {
 		k.failf(at+".service", "want one of %s, got %q", strings.Join(Services, ", "), l.Service)
 	}
-	if l.Service == "http-form" && (l.Form == nil || l.Form.UserField == "" || l.Form.PassField == "") {
-		k.failf(at+".form", "an http-form login needs form.user_field and form.pass_field")
+	if l.Service == "http-form" && (l.Form == nil || l.Form.PassField == "" || (l.Username != "" && l.Form.UserField == "")) {
+		k.failf(at+".form", "an http-form login needs form.pass_field, and form.user_field when it has a username")
 	}
 	if l.Service != "http-form" && l.Form != nil {
 		k.failf(at+".form", "only an http-form login has a form")
