@@ -13,6 +13,7 @@ import (
 	"github.com/huin/goupnp"
 	"github.com/huin/goupnp/dcps/internetgateway2"
 
+	"github.com/porchlight/porchlight/scan/clean"
 	"github.com/porchlight/porchlight/scan/login"
 )
 
@@ -84,7 +85,7 @@ func (c *checker) mappings(ctx context.Context, m mapper) {
 		if !enabled {
 			continue
 		}
-		proto, inside, desc = login.Clean(proto), login.Clean(inside), login.Clean(desc)
+		proto, inside, desc = clean.String(proto, 16), clean.String(inside, 64), clean.String(desc, clean.Short)
 		mapping := fmt.Sprintf("%s %d -> %s:%d", proto, ext, inside, inPort)
 		who := inside
 		if desc != "" {

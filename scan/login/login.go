@@ -21,9 +21,9 @@ package login
 import (
 	"errors"
 	"regexp"
-	"strings"
 	"time"
-	"unicode"
+
+	"github.com/porchlight/porchlight/scan/clean"
 )
 
 // MaxAttempts is the most credentials one call sends to one service.
@@ -124,31 +124,9 @@ func limit(creds []Cred, n int) []Cred {
 	return creds
 }
 
-// Clean strips control and escape sequences from device text and caps its
-// length, so it is safe to match, show and store.
-func Clean(s string) string {
-	if len(s) > 4*maxText {
-		s = s[:4*maxText]
-	}
-	s = ansi.ReplaceAllString(s, "")
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.IsSpace(r) || r == unicode.ReplacementChar {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-		if b.Len() >= maxText {
-			break
-		}
-	}
-	return b.String()
-}
+// Clean strips control and escape sequences (and bidi overrides) from
+// device text and caps its length, so it is safe to match, show and store.
+func Clean(s string) string { return clean.String(s, maxText) }
 
 // ansi matches terminal escape sequences (CSI, OSC and two-byte escapes).
 var ansi = regexp.MustCompile(`\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])`)
