@@ -51,9 +51,9 @@ type namedMsg struct{ err error }
 type knownMsg struct{ names map[string]string }
 
 // startScanCmd starts the scan and the feed that keeps its events.
-func startScanCmd(ctx context.Context, opts scan.Options) tea.Cmd {
+func startScanCmd(ctx context.Context, run func(context.Context, scan.Options) (<-chan scan.Event, error), opts scan.Options) tea.Cmd {
 	return func() tea.Msg {
-		events, err := scan.Run(ctx, opts)
+		events, err := run(ctx, opts)
 		if err != nil {
 			return scanFailedMsg{err}
 		}
@@ -76,9 +76,10 @@ func nextEventsCmd(f *feed, from int) tea.Cmd {
 }
 
 // recheckCmd checks one device again after the person says they fixed something.
-func recheckCmd(ctx context.Context, dev scan.Device, opts scan.Options, findingID, service string) tea.Cmd {
+func recheckCmd(ctx context.Context, recheck func(context.Context, scan.Device, scan.Options) (scan.Device, error),
+	dev scan.Device, opts scan.Options, findingID, service string) tea.Cmd {
 	return func() tea.Msg {
-		after, err := scan.Recheck(ctx, dev, opts)
+		after, err := recheck(ctx, dev, opts)
 		return recheckMsg{before: dev, after: after, findingID: findingID, service: service, err: err}
 	}
 }

@@ -35,26 +35,22 @@ func newConsentScreen(s *session) *consentScreen {
 // matches scan's documented cap per service.
 const maxLoginTries = 6
 
-// consentText is the explanation above the choice.
+// consentText is the explanation above the choice. It fits 80x24 with the
+// choices below it; every promise in it is kept by scan's limits.
 func consentText(network string) string {
 	return strings.Join([]string{
-		"Porchlight checks the smart devices in your home, the way a careful friend would.",
-		"",
+		"Porchlight checks the smart devices in your home, as a careful friend would.",
 		"It will look at: " + safe(network),
 		"",
-		"What it does:",
-		"• Asks devices what they are, as your phone or TV does (SSDP, mDNS and web pages).",
-		"• Looks at which services each device offers (web, telnet, FTP, RTSP, MQTT, printing).",
-		"• Compares its software and the maker's update promise with what we know.",
+		"It will:",
+		"• ask each device what it is (SSDP, mDNS and web pages), as phones and TVs do",
+		"• see which services it offers (web, telnet, FTP, RTSP, MQTT, printing)",
+		"• compare its software and update promise with what the maker published",
+		"It never changes anything on a device, never looks beyond your home network, and never sends your results anywhere.",
 		"",
-		"What it never does:",
-		"• It never changes anything on a device. You make each change, and we guide you.",
-		"• It never looks beyond your home network, and sends nothing to us.",
-		"",
-		"The password test (only if you say yes):",
-		fmt.Sprintf("• It tries only the factory login the maker published for that model, at most %d tries for each service.", maxLoginTries),
-		"• It tries one device login at a time, slowly, and stops at the first that works.",
-		"• It never tries a list of guesses, so nothing gets locked out.",
+		fmt.Sprintf("The password test, only if you say yes: we try only the factory login the maker "+
+			"published for that model, at most %d tries for each service, one at a time for each device, "+
+			"and stop at the first that works. We never try a list of guesses, so nothing gets locked out.", maxLoginTries),
 	}, "\n")
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -28,6 +29,8 @@ type detailScreen struct {
 
 func newDetailScreen(s *session) *detailScreen {
 	in := textinput.New()
+	// A steady cursor: calmer, and nothing to redraw over a slow SSH link.
+	in.Cursor.SetMode(cursor.CursorStatic)
 	in.Prompt = "Name: "
 	in.Placeholder = "kitchen camera"
 	in.CharLimit = 60
@@ -64,7 +67,6 @@ func (d *detailScreen) refresh() {
 	content, starts := detailContent(d.s, dev, d.finding, d.w)
 	d.starts = starts
 	d.vp.SetContent(content)
-	d.scrollToFinding()
 }
 
 // scrollToFinding brings the selected problem into view.
@@ -91,17 +93,6 @@ func detailContent(s *session, d *deviceState, selected, w int) (string, []int) 
 	add(st.Badge(d.verdct)+"  "+st.Heading.Render(cut(d.shown, max(w-badgeWidth-2, 1))),
 		wrap(fmt.Sprintf("%s %s (%s)", safe(dev.Vendor), safe(dev.Model), adv.Kind), w),
 		wrap(fmt.Sprintf("Address %s · software %s", safe(dev.IP), orUnknown(safe(dev.Firmware))), w))
-	if len(dev.Reasons) > 0 {
-		add("", st.Heading.Render("Why we think so"))
-		for _, r := range dev.Reasons {
-			add(indentWrap("• ", "  ", safe(r), w))
-		}
-	}
-	add("", st.Heading.Render("The UK rules for smart devices"))
-	for _, l := range adv.PSTI {
-		add(indentWrap(pad(st.Result(l.Result), 10)+" ", strings.Repeat(" ", 11), l.Rule+": "+safe(l.Text), w))
-	}
-	add("", st.Heading.Render("Updates"), wrap(safe(adv.Support), w))
 	add("", st.Heading.Render(fmt.Sprintf("Problems (%d)", len(adv.Findings))))
 	if len(adv.Findings) == 0 {
 		add(wrap("We found nothing wrong with this device.", w))
@@ -118,6 +109,17 @@ func detailContent(s *session, d *deviceState, selected, w int) (string, []int) 
 			indentWrap("   ", "   ", safe(f.What), w),
 			indentWrap("   Why it matters: ", "   ", safe(f.Why), w))
 	}
+	if len(dev.Reasons) > 0 {
+		add("", st.Heading.Render("Why we think so"))
+		for _, r := range dev.Reasons {
+			add(indentWrap("• ", "  ", safe(r), w))
+		}
+	}
+	add("", st.Heading.Render("The UK rules for smart devices"))
+	for _, l := range adv.PSTI {
+		add(indentWrap(pad(st.Result(l.Result), 10)+" ", strings.Repeat(" ", 11), l.Rule+": "+safe(l.Text), w))
+	}
+	add("", st.Heading.Render("Updates"), wrap(safe(adv.Support), w))
 	add("", st.Heading.Render("Reporting a problem"),
 		wrap(safe(adv.ReportMaker), w), wrap(safe(adv.ReportUK), w))
 	return strings.Join(lines, "\n"), starts
@@ -143,9 +145,11 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Up):
 		d.finding--
 		d.refresh()
+		d.scrollToFinding()
 	case key.Matches(k, keys.Down):
 		d.finding++
 		d.refresh()
+		d.scrollToFinding()
 	case key.Matches(k, keys.Open):
 		if dev := d.s.devices[d.key]; dev != nil && len(dev.adv.Findings) > 0 {
 			return send(openFixMsg{key: d.key, finding: d.finding})

@@ -202,7 +202,7 @@ func (m *Model) startScan(allow bool) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancel = cancel
 	m.active = screenScan
-	return startScanCmd(ctx, opts)
+	return startScanCmd(ctx, m.s.runScan, opts)
 }
 
 func (m *Model) scanFailed(err error) tea.Cmd {
@@ -226,7 +226,6 @@ func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
 	}
 	if changed {
 		m.s.resort()
-		m.scanning.noteDevices()
 		m.overview.follow(sel)
 		m.refreshOpen()
 	}
@@ -269,7 +268,7 @@ func (m *Model) recheck(r recheckRequestMsg) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	return recheckCmd(m.ctx, d.dev, m.s.cfg.Scan, r.finding.ID, r.finding.Service)
+	return recheckCmd(m.ctx, m.s.recheck, d.dev, m.s.cfg.Scan, r.finding.ID, r.finding.Service)
 }
 
 func (m *Model) recheckDone(r recheckMsg) {

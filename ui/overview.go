@@ -21,8 +21,16 @@ type columns struct{ name, maker, model, kind int }
 
 func newOverviewScreen(s *session) *overviewScreen { return &overviewScreen{s: s} }
 
-// header lines above the rows: summary, blank, column titles.
-const overviewHeader = 3
+// header is the lines above the rows: the summary (up to two lines), a
+// blank line and the column titles.
+func (o *overviewScreen) header() []string {
+	sum := strings.Split(wrap(o.s.household, o.w), "\n")
+	if len(sum) > 2 {
+		sum = sum[:2]
+		sum[1] = cut(sum[1]+"…", o.w)
+	}
+	return sum
+}
 
 func (o *overviewScreen) SetSize(w, h int) {
 	o.w, o.h = w, h
@@ -35,7 +43,9 @@ func (o *overviewScreen) SetSize(w, h int) {
 	o.clamp()
 }
 
-func (o *overviewScreen) rows() int { return max(o.h-overviewHeader, 1) }
+// rows is how many devices fit: the household summary is kept current by
+// the session and wrapped here, to at most two lines.
+func (o *overviewScreen) rows() int { return max(o.h-len(o.header())-2, 1) }
 
 // clamp keeps the cursor on a device and in view.
 func (o *overviewScreen) clamp() {
@@ -100,7 +110,7 @@ func (o *overviewScreen) Update(msg tea.Msg) tea.Cmd {
 func (o *overviewScreen) View() string {
 	st := o.s.styles
 	var b strings.Builder
-	b.WriteString(cut(o.s.household, o.w) + "\n\n")
+	b.WriteString(strings.Join(o.header(), "\n") + "\n\n")
 	c := o.cols
 	head := "  " + pad("Verdict", badgeWidth) + " " + pad("Name", c.name) + " " + pad("Maker", c.maker) + " " +
 		pad("Model", c.model) + " " + pad("Type", c.kind)

@@ -5,12 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/porchlight/porchlight/scan"
 )
@@ -30,9 +26,8 @@ type plainRun struct {
 	lines <-chan string // answers typed by the person; closed at end of input
 }
 
-func runPlain(ctx context.Context, cfg Config, rng *rand.Rand, now time.Time) error {
-	styles := NewStyles(lipgloss.NewRenderer(cfg.Out), true)
-	p := &plainRun{ctx: ctx, s: newSession(cfg, styles, rng, now), out: cfg.Out, lines: readLines(cfg.In)}
+func runPlain(ctx context.Context, s *session) error {
+	p := &plainRun{ctx: ctx, s: s, out: s.cfg.Out, lines: readLines(s.cfg.In)}
 	err := p.run()
 	if saveErr := saveHistory(p.s); err == nil {
 		err = saveErr
@@ -111,7 +106,7 @@ func (p *plainRun) scan(allow bool) error {
 	opts.CheckPasswords = allow
 	p.s.cfg.Scan = opts
 	p.say("Checking %s. This can take a minute. Press Ctrl-C to stop; what was found is kept.", safe(p.s.cfg.Network))
-	events, err := scan.Run(p.ctx, opts)
+	events, err := p.s.runScan(p.ctx, opts)
 	if err != nil {
 		return fmt.Errorf("start the check: %w", err)
 	}
@@ -204,7 +199,7 @@ func (p *plainRun) fix(key string, i int) {
 			return
 		}
 		p.say("Checking again…")
-		after, err := scan.Recheck(p.ctx, d.dev, p.s.cfg.Scan)
+		after, err := p.s.recheck(p.ctx, d.dev, p.s.cfg.Scan)
 		if err != nil {
 			f.result(false, err)
 			continue

@@ -17,9 +17,6 @@ type scanScreen struct {
 	bar      progress.Model
 	stopping bool
 	w, h     int
-	// found lists device keys in the order they were found (newest last).
-	found []string
-	seen  map[string]bool
 }
 
 func newScanScreen(s *session) *scanScreen {
@@ -27,22 +24,12 @@ func newScanScreen(s *session) *scanScreen {
 	if !s.styles.Plain {
 		opts = []progress.Option{progress.WithoutPercentage(), progress.WithDefaultGradient()}
 	}
-	return &scanScreen{s: s, bar: progress.New(opts...), seen: map[string]bool{}}
+	return &scanScreen{s: s, bar: progress.New(opts...)}
 }
 
 func (sc *scanScreen) SetSize(w, h int) {
 	sc.w, sc.h = w, h
 	sc.bar.Width = max(w-8, 10)
-}
-
-// noteDevices records newly found devices, in order of discovery.
-func (sc *scanScreen) noteDevices() {
-	for _, k := range sc.s.order {
-		if !sc.seen[k] {
-			sc.seen[k] = true
-			sc.found = append(sc.found, k)
-		}
-	}
 }
 
 func (sc *scanScreen) Update(msg tea.Msg) tea.Cmd {
@@ -72,7 +59,7 @@ func (sc *scanScreen) View() string {
 	}
 	lines = append(lines, fmt.Sprintf("%s: %d of %d addresses done.", phase, p.HostsDone, p.HostsTotal))
 	lines = append(lines, sourceCounts(p.Sources), "")
-	lines = append(lines, st.Heading.Render(fmt.Sprintf("Found so far: %d", len(sc.found))))
+	lines = append(lines, st.Heading.Render(fmt.Sprintf("Found so far: %d", len(sc.s.found))))
 	room := sc.h - len(lines) - 1
 	lines = append(lines, sc.foundRows(room)...)
 	return strings.Join(lines, "\n")
@@ -83,7 +70,7 @@ func (sc *scanScreen) foundRows(room int) []string {
 	if room <= 0 {
 		return nil
 	}
-	keys := sc.found
+	keys := sc.s.found
 	if len(keys) > room {
 		keys = keys[len(keys)-room:]
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -26,6 +27,8 @@ type session struct {
 	// order is device keys, worst first; resorted when data changes, never
 	// while drawing.
 	order []string
+	// found is device keys in the order they were found.
+	found []string
 
 	progress    scan.Progress
 	notes       []string
@@ -36,6 +39,11 @@ type session struct {
 	scanDone    bool
 	fixed       []fixRecord
 	household   string // one-line summary, kept current with order
+
+	// runScan and recheck are scan.Run and scan.Recheck; tests that drive
+	// the screens with events they make themselves replace them.
+	runScan func(context.Context, scan.Options) (<-chan scan.Event, error)
+	recheck func(context.Context, scan.Device, scan.Options) (scan.Device, error)
 }
 
 // deviceState is one device with its advice, worked out when it changes.
@@ -59,6 +67,7 @@ func newSession(cfg Config, styles Styles, rng *rand.Rand, now time.Time) *sessi
 	return &session{
 		cfg: cfg, cat: cfg.Catalog, now: now, styles: styles, keys: newKeys(), rng: rng,
 		devices: map[string]*deviceState{}, household: advice.Household(nil),
+		runScan: scan.Run, recheck: scan.Recheck,
 	}
 }
 
@@ -118,6 +127,7 @@ func (s *session) put(dev scan.Device) {
 		d = &deviceState{}
 		s.devices[dev.Key] = d
 		s.order = append(s.order, dev.Key)
+		s.found = append(s.found, dev.Key)
 	}
 	d.dev = dev
 	d.adv = advice.Advise(s.cat, dev, s.now)

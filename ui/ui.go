@@ -49,7 +49,11 @@ const finalSaveTime = 10 * time.Second
 // Run runs the interactive program until the user quits or ctx ends. What
 // was found is kept whatever way it ends: the scan is stopped and drained,
 // the history saved, and a one-paragraph summary printed.
-func Run(ctx context.Context, cfg Config) error {
+func Run(ctx context.Context, cfg Config) error { return run(ctx, cfg, nil) }
+
+// run is Run; adjust, when not nil, changes the session before it starts
+// (tests swap in their own event source).
+func run(ctx context.Context, cfg Config, adjust func(*session)) error {
 	if cfg.Catalog == nil {
 		cfg.Catalog = cfg.Scan.Catalog
 	}
@@ -61,11 +65,14 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Plain {
-		return runPlain(ctx, cfg, rng, now)
-	}
 	renderer := lipgloss.NewRenderer(cfg.Out)
-	s := newSession(cfg, NewStyles(renderer, cfg.NoColor), rng, now)
+	s := newSession(cfg, NewStyles(renderer, cfg.NoColor || cfg.Plain), rng, now)
+	if adjust != nil {
+		adjust(s)
+	}
+	if cfg.Plain {
+		return runPlain(ctx, s)
+	}
 	m := newModel(ctx, s)
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(cfg.In), tea.WithOutput(cfg.Out), tea.WithAltScreen())
 	_, runErr := p.Run()
