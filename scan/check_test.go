@@ -315,7 +315,7 @@ func igd(t *testing.T, mappings [][2]string) *httptest.Server {
 		}
 		fmt.Fprintf(w, `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:GetGenericPortMappingEntryResponse xmlns:u="urn:schemas-upnp-org:service:WANIPConnection:1">
 <NewRemoteHost></NewRemoteHost><NewExternalPort>%s</NewExternalPort><NewProtocol>TCP</NewProtocol><NewInternalPort>554</NewInternalPort>
-<NewInternalClient>%s</NewInternalClient><NewEnabled>1</NewEnabled><NewPortMappingDescription>cam‮&#10;rtsp</NewPortMappingDescription><NewLeaseDuration>0</NewLeaseDuration>
+<NewInternalClient>%s</NewInternalClient><NewEnabled>1</NewEnabled><NewPortMappingDescription>cam&#x202e;&#10;rtsp</NewPortMappingDescription><NewLeaseDuration>0</NewLeaseDuration>
 </u:GetGenericPortMappingEntryResponse></s:Body></s:Envelope>`, mappings[i][0], mappings[i][1])
 	}))
 	t.Cleanup(srv.Close)
