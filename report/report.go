@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/scan"
+	"github.com/porchlight/porchlight/scan/clean"
 	"github.com/porchlight/porchlight/vendors"
 )
 
@@ -97,20 +98,30 @@ func (r *Report) sortDevices() {
 	sort.SliceStable(r.Devices, func(i, j int) bool { return addrLess(r.Devices[i].IP, r.Devices[j].IP) })
 }
 
-// WriteJSON writes the report as indented JSON.
+// WriteJSON writes the report as indented JSON, with any password in a
+// finding masked (see masker) and credential-like details dropped.
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	if err := enc.Encode(r.redacted()); err != nil {
+		return fmt.Errorf("report: write json: %w", err)
+	}
+	return nil
 }
 
 // ErrSchema means a file is not a Porchlight report this version can read.
 var ErrSchema = errors.New("not a porchlight.scan/v1 report")
 
-// maxReportSize caps what Load reads; a household report is a few hundred KiB.
-const maxReportSize = 32 << 20
+// Caps on what Load accepts. A household report is a few hundred KiB with
+// tens of devices; the largest network Porchlight scans (a /16 with --wide)
+// could not hold more devices than this in any home.
+const (
+	maxReportSize = 32 << 20
+	maxDevices    = 4096
+)
 
-// Load reads a saved JSON report.
+// Load reads a saved JSON report. The file is untrusted: its size and device
+// count are capped, and the renderers clean every string again.
 func Load(rd io.Reader) (*Report, error) {
 	data, err := io.ReadAll(io.LimitReader(rd, maxReportSize+1))
 	if err != nil {
@@ -124,7 +135,10 @@ func Load(rd io.Reader) (*Report, error) {
 		return nil, fmt.Errorf("report: %w: %v", ErrSchema, err)
 	}
 	if r.Schema != Schema {
-		return nil, fmt.Errorf("report: schema %q: %w", r.Schema, ErrSchema)
+		return nil, fmt.Errorf("report: schema %q: %w", clean.String(r.Schema, 64), ErrSchema)
+	}
+	if len(r.Devices) > maxDevices {
+		return nil, fmt.Errorf("report: %d devices, more than %d: %w", len(r.Devices), maxDevices, ErrSchema)
 	}
 	return &r, nil
 }

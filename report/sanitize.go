@@ -51,6 +51,44 @@ func sanitize(cat *vendors.Catalog, d scan.Device) scan.Device {
 	return out
 }
 
+// redacted is a copy of r for saving as JSON: findings have passwords
+// masked and credential-like details dropped; nothing else changes, so the
+// JSON round-trips.
+func (r *Report) redacted() *Report {
+	cp := *r
+	cat := r.catalog()
+	cp.Devices = make([]scan.Device, len(r.Devices))
+	for i, d := range r.Devices {
+		mask := masker(cat, d)
+		fs := make([]scan.Finding, len(d.Findings))
+		for j, f := range d.Findings {
+			f.Title, f.Evidence = mask(f.Title), mask(f.Evidence)
+			f.Detail = withoutSecrets(f.Detail)
+			fs[j] = f
+		}
+		if d.Findings == nil {
+			fs = nil
+		}
+		d.Findings = fs
+		cp.Devices[i] = d
+	}
+	return &cp
+}
+
+// withoutSecrets copies m without credential-like keys.
+func withoutSecrets(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if !secretKey.MatchString(k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func capped[T any](s []T, n int) []T {
 	if len(s) > n {
 		return s[:n]
