@@ -196,21 +196,25 @@ func (d *device) answerSearch(conn *net.UDPConn, req msearch, src net.Addr, mult
 		limit := min(time.Duration(req.MX)*time.Second, d.lab.opts.MaxMXDelay)
 		delay = rand.N(limit)
 	}
-	d.lab.goServe(func() {
-		if delay > 0 {
-			t := time.NewTimer(delay)
-			defer t.Stop()
-			select {
-			case <-d.lab.ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
+	send := func() {
 		now := time.Now()
 		for _, t := range targets {
 			if _, err := conn.WriteTo(d.ssdpResponse(t, now), src); err != nil {
 				return
 			}
+		}
+	}
+	if delay == 0 {
+		send() // in order: a later search is answered after this one
+		return
+	}
+	d.lab.goServe(func() {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-d.lab.ctx.Done():
+		case <-t.C:
+			send()
 		}
 	})
 }
