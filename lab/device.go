@@ -1,8 +1,8 @@
 package lab
 
 import (
-	"encoding/xml"
 	"crypto/subtle"
+	"encoding/xml"
 	"fmt"
 	"net"
 	"net/netip"

@@ -113,4 +113,3 @@ func (d *device) ftpLoggedIn(loggedIn bool, verb string) string {
 func isAnonymous(user string) bool {
 	return strings.EqualFold(user, "anonymous") || strings.EqualFold(user, "ftp")
 }
-

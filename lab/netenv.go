@@ -44,10 +44,10 @@ type netEnv interface {
 // loopbackEnv puts each device on its own 127.x.y.z address.
 type loopbackEnv struct{}
 
-func (loopbackEnv) serve(l *Lab, d *device) error { return serveDevice(l, d) }
+func (loopbackEnv) serve(l *Lab, d *device) error     { return serveDevice(l, d) }
 func (loopbackEnv) mcastIface(*device) *net.Interface { return nil }
-func (loopbackEnv) namespace(*device) string       { return "" }
-func (loopbackEnv) teardown() error                { return nil }
+func (loopbackEnv) namespace(*device) string          { return "" }
+func (loopbackEnv) teardown() error                   { return nil }
 
 func (loopbackEnv) port(real int) int {
 	if p, ok := loopbackPort[real]; ok {

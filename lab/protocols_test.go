@@ -415,4 +415,3 @@ func TestFTPAnonymous(t *testing.T) {
 		t.Errorf("anonymous login after turning it off = %s, want 530", got)
 	}
 }
-

@@ -20,7 +20,7 @@ type scenario struct {
 	Description string `json:"description"`
 	// Generate, when set, builds the devices from another scenario's devices
 	// (the large benchmark household).
-	Generate *generator  `json:"generate,omitempty"`
+	Generate *generator   `json:"generate,omitempty"`
 	Devices  []DeviceSpec `json:"devices"`
 }
 
@@ -49,10 +49,10 @@ type DeviceSpec struct {
 	// LatestFormat, when set, is how this device writes a catalogue version
 	// ("20220809-122808/v{version}-g99f7e0b" for a Shelly Gen1).
 	LatestFormat string `json:"latest_format,omitempty"`
-	MAC      string `json:"mac"`
-	Name     string `json:"name"` // friendly name
-	Hostname string `json:"hostname,omitempty"`
-	Serial   string `json:"serial,omitempty"`
+	MAC          string `json:"mac"`
+	Name         string `json:"name"` // friendly name
+	Hostname     string `json:"hostname,omitempty"`
+	Serial       string `json:"serial,omitempty"`
 	// Problem is one plain sentence for the teacher's handout.
 	Problem string `json:"problem"`
 	// Findings are the finding ids a full scan with consent must report.
@@ -61,16 +61,16 @@ type DeviceSpec struct {
 
 	Accounts []Account `json:"accounts,omitempty"`
 
-	HTTP     *HTTPSpec      `json:"http,omitempty"`
-	SSDP     *SSDPSpec      `json:"ssdp,omitempty"`
-	MDNS     []MDNSService  `json:"mdns,omitempty"`
-	Telnet   *TelnetSpec    `json:"telnet,omitempty"`
-	RTSP     *RTSPSpec      `json:"rtsp,omitempty"`
-	FTP      *FTPSpec       `json:"ftp,omitempty"`
-	MQTT     *MQTTSpec      `json:"mqtt,omitempty"`
-	SSH      *SSHSpec       `json:"ssh,omitempty"`
-	IPP      *IPPSpec       `json:"ipp,omitempty"`
-	Mappings []PortMapping  `json:"port_mappings,omitempty"`
+	HTTP     *HTTPSpec           `json:"http,omitempty"`
+	SSDP     *SSDPSpec           `json:"ssdp,omitempty"`
+	MDNS     []MDNSService       `json:"mdns,omitempty"`
+	Telnet   *TelnetSpec         `json:"telnet,omitempty"`
+	RTSP     *RTSPSpec           `json:"rtsp,omitempty"`
+	FTP      *FTPSpec            `json:"ftp,omitempty"`
+	MQTT     *MQTTSpec           `json:"mqtt,omitempty"`
+	SSH      *SSHSpec            `json:"ssh,omitempty"`
+	IPP      *IPPSpec            `json:"ipp,omitempty"`
+	Mappings []PortMapping       `json:"port_mappings,omitempty"`
 	Misbeh   map[string][]string `json:"misbehave,omitempty"`
 }
 
@@ -90,11 +90,11 @@ type Account struct {
 
 // HTTPSpec is the device's web server.
 type HTTPSpec struct {
-	Ports  []int  `json:"ports"`       // real ports; the first serves the admin page
-	Server string `json:"server"`      // Server header ("" sends none)
-	Auth   string `json:"auth"`        // basic, digest, digest+basic, form, none, "" (no admin page)
-	Realm  string `json:"realm"`       // for basic and digest
-	Title  string `json:"title"`       // HTML <title> of the admin pages
+	Ports  []int  `json:"ports"`  // real ports; the first serves the admin page
+	Server string `json:"server"` // Server header ("" sends none)
+	Auth   string `json:"auth"`   // basic, digest, digest+basic, form, none, "" (no admin page)
+	Realm  string `json:"realm"`  // for basic and digest
+	Title  string `json:"title"`  // HTML <title> of the admin pages
 	Form   *Form  `json:"form,omitempty"`
 	// Profile adds a maker's own endpoints (hikvision, shelly-gen1, hue, cast,
 	// sonos, hp, samsung, wd, xiongmai, tplink).
