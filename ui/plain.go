@@ -112,7 +112,11 @@ func (p *plainRun) scan(allow bool) error {
 	}
 	for ev := range events {
 		if f, ok := ev.(scan.DeviceFound); ok {
-			p.say("Found %s at %s.", orUnknown(strings.TrimSpace(safe(f.Device.Vendor)+" "+safe(f.Device.Model))), safe(f.Device.IP))
+			what := strings.TrimSpace(safe(f.Device.Vendor) + " " + safe(f.Device.Model))
+			if what == "" {
+				what = "a device"
+			}
+			p.say("Found %s at %s.", what, safe(f.Device.IP))
 		}
 		p.s.apply(ev)
 	}

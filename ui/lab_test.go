@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/lab"
+	"github.com/porchlight/porchlight/scan"
+	"github.com/porchlight/porchlight/vendors"
+)
+
+// startHome serves the home scenario on loopback for one test.
+func startHome(t *testing.T) *lab.Lab {
+	t.Helper()
+	home, err := lab.StartLoopback(t.Context(), lab.Options{Scenario: "home"})
+	if err != nil {
+		t.Fatalf("start the loopback lab: %v", err)
+	}
+	t.Cleanup(func() { home.Close() })
+	return home
+}
+
+// labConfig scans only the lab: never a real network from a test.
+func labConfig(t *testing.T, home *lab.Lab, in string, out *bytes.Buffer) Config {
+	t.Helper()
+	cat, err := vendors.Embedded()
+	if err != nil {
+		t.Fatalf("load the vendor catalogue: %v", err)
+	}
+	return Config{
+		Scan:    scan.Options{Targets: home.Targets(), Catalog: cat, Timeout: 60 * time.Second},
+		Network: "the simulated household", Demo: true, Catalog: cat, ToolVersion: "test",
+		In: strings.NewReader(in), Out: out,
+	}
+}
+
+// cameraLogin is the camera's factory login, from the lab's own description.
+func cameraLogin(t *testing.T, home *lab.Lab) lab.Login {
+	t.Helper()
+	for _, d := range home.Devices() {
+		if d.Type != "camera" || d.MakerID != "hikvision" {
+			continue
+		}
+		for _, l := range d.Logins {
+			if l.Default {
+				return l
+			}
+		}
+	}
+	t.Fatal("the lab has no Hikvision camera with a factory login")
+	return lab.Login{}
+}
+
+// changePassword does what the guide asks, as the person would: log in to
+// the camera's settings page with the factory login and set a new password.
+func changePassword(t *testing.T, settings string, login lab.Login, newPassword string) {
+	t.Helper()
+	u, err := url.JoinPath(settings, "password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"new_password": {newPassword}, "confirm_password": {newPassword}}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(login.User, login.Password)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("change the camera's password: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("change the camera's password at %s: %s", u, resp.Status)
+	}
+}
+
+func TestPlainAgainstLab(t *testing.T) {
+	home := startHome(t)
+	var out bytes.Buffer
+	// yes to the password test, then the summary, then no report.
+	cfg := labConfig(t, home, "yes\ns\n\n", &out)
+	cfg.Plain = true
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	if err := Run(ctx, cfg); err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	t.Log(got)
+	for _, want := range []string{"Shall we also try the factory passwords?", "Hikvision", "AT RISK", "What you fixed (0)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("plain transcript lacks %q", want)
+		}
+	}
+	if strings.ContainsAny(got, "\x1b\x07") {
+		t.Errorf("plain transcript has escape or bell characters")
+	}
+	if strings.Contains(got, cameraLogin(t, home).Password) && !strings.Contains(got, "12345678") {
+		t.Errorf("plain transcript shows the camera's factory password")
+	}
+}
