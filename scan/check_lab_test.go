@@ -157,3 +157,17 @@ func TestHomeLabRecheckAfterPasswordChange(t *testing.T) {
 		t.Errorf("re-check took %v; it should feel instant", took)
 	}
 }
+
+// TestHomeLabWithoutConsent: with no consent, no login is tried, so no
+// default password is reported and the PSTI passwords line says why.
+func TestHomeLabWithoutConsent(t *testing.T) {
+	l := startHome(t)
+	for ip, d := range scanLab(t, l, false) {
+		if slices.Contains(uniqueIDs(d.Findings), FindDefaultPassword) {
+			t.Errorf("%s: default-password reported without consent", ip)
+		}
+		if d.Checked && d.PSTI.Reasons["passwords"] != notTested {
+			t.Errorf("%s: passwords reason %q, want %q", ip, d.PSTI.Reasons["passwords"], notTested)
+		}
+	}
+}
