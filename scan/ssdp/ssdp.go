@@ -10,7 +10,6 @@
 package ssdp
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -59,20 +58,20 @@ func ParseResponse(b []byte) (Response, error) {
 	if !bytes.HasPrefix(b, []byte("HTTP/1.")) && !bytes.HasPrefix(b, []byte("NOTIFY ")) {
 		return Response{}, ErrMalformed
 	}
-	if !bytes.Contains(b, []byte("\r\n\r\n")) {
-		b = append(bytes.Clone(b), "\r\n\r\n"...) // some devices omit the blank line
-	}
-	tp := textproto.NewReader(bufio.NewReader(bytes.NewReader(b)))
-	first, err := tp.ReadLine()
-	if err != nil {
-		return Response{}, ErrMalformed
-	}
+	// Headers are read leniently, line by line: a control byte in one header
+	// (stripped below) must not cost us the rest of the answer.
+	head, _, _ := bytes.Cut(b, []byte("\r\n\r\n"))
+	lines := strings.Split(string(head), "\n")
+	first := strings.TrimRight(lines[0], "\r")
 	if strings.HasPrefix(first, "HTTP/") && !strings.Contains(first, " 200") {
 		return Response{}, ErrMalformed
 	}
-	hdr, err := tp.ReadMIMEHeader()
-	if err != nil && len(hdr) == 0 {
-		return Response{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+	hdr := textproto.MIMEHeader{}
+	for _, line := range lines[1:] {
+		k, v, ok := strings.Cut(strings.TrimRight(line, "\r"), ":")
+		if k = strings.TrimSpace(k); ok && k != "" && len(hdr) < 64 {
+			hdr.Add(textproto.CanonicalMIMEHeaderKey(k), strings.TrimSpace(v))
+		}
 	}
 	r := Response{
 		ST:       clean.String(firstOf(hdr, "St", "Nt"), clean.Short),
