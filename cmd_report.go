@@ -13,7 +13,7 @@ func reportCommand() command {
 	return command{
 		name:    "report",
 		summary: "Turn a saved JSON report into Markdown or HTML.",
-		usage:   "FILE [--markdown|--html]",
+		usage:   "FILE [--markdown|--html|--text]",
 		example: "porchlight report scan.json --html > household.html",
 		run:     runReport,
 	}
@@ -24,6 +24,8 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	var f scanFlags
 	fs.BoolVar(&f.markdown, "markdown", false, "print Markdown (the default)")
 	fs.BoolVar(&f.html, "html", false, "print a self-contained HTML page")
+	text := fs.Bool("text", false, "print the plain-text summary (80 columns)")
+	fs.StringVar(&f.vendors, "vendors", "", "word the advice from an updated vendor data file")
 	if err := parseFlags(fs, interleave(args)); err != nil {
 		return err
 	}
@@ -34,9 +36,19 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	file, err := os.Open(fs.Arg(0))
+	if *text && format != "text" {
+		return usagef("choose one of --markdown, --html or --text.")
+	}
+	cat, err := f.catalog()
 	if err != nil {
-		return usagef("cannot open %s; check the path (make one with 'porchlight scan --json > scan.json').", fs.Arg(0))
+		return err
+	}
+	file, err := os.Open(fs.Arg(0))
+	if errors.Is(err, os.ErrNotExist) {
+		return usagef("there is no file %s; check the path (make one with 'porchlight scan --json > scan.json').", fs.Arg(0))
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", fs.Arg(0), err)
 	}
 	defer file.Close()
 	r, err := report.Load(file)
@@ -46,19 +58,26 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", fs.Arg(0), err)
 	}
-	if format == "text" {
+	r.Catalog = cat
+	if format == "text" && !*text {
 		format = "markdown"
 	}
 	return writeReport(e.stdout, r, format)
 }
 
-// interleave moves flags before positional arguments, so "report FILE --html" works.
+// interleave moves flags before positional arguments, so "report FILE --html"
+// works. A flag that takes a value ("--vendors FILE") keeps its value with it.
 func interleave(args []string) []string {
 	var flags, rest []string
-	for _, a := range args {
-		if len(a) > 1 && a[0] == '-' {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case (a == "--vendors" || a == "-vendors") && i+1 < len(args):
+			flags = append(flags, a, args[i+1])
+			i++
+		case len(a) > 1 && a[0] == '-':
 			flags = append(flags, a)
-		} else {
+		default:
 			rest = append(rest, a)
 		}
 	}

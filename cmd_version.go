@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 
 	"github.com/porchlight/porchlight/history"
@@ -30,10 +31,18 @@ func runVersion(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	path, err := history.DefaultPath()
-	if err != nil || path == "" {
+	switch {
+	case err != nil || path == "":
 		path = "(none: no config directory)"
+	case !exists(path):
+		path += " (not created yet)"
 	}
 	fmt.Fprintf(e.stdout, "porchlight %s (%s, %s/%s)\nvendor data: %s\nhistory: %s\n",
 		version, runtime.Version(), runtime.GOOS, runtime.GOARCH, cat.DataDate, path)
 	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
