@@ -10,8 +10,10 @@ import (
 type searchEntry struct {
 	maker   *Maker
 	product *Product
-	makerW  []string // words naming the maker
+	makerW  []string // words naming the maker, aliases included
+	coreW   []string // words of the maker's id and name only
 	ownW    []string // words naming the product (empty for a maker entry)
+	titleW  []string // plain words of the product's name, without (...) notes
 }
 
 // Search scoring: a query word scores by its best match among the entry's
@@ -31,11 +33,12 @@ func buildSearch(makers []Maker) []searchEntry {
 	for i := range makers {
 		m := &makers[i]
 		mw := words(append([]string{m.ID, m.Name}, m.Aliases...)...)
-		out = append(out, searchEntry{maker: m, makerW: mw})
+		core := words(m.ID, m.Name)
+		out = append(out, searchEntry{maker: m, makerW: mw, coreW: core, titleW: split(stripNotes(m.Name))})
 		for j := range m.Products {
 			p := &m.Products[j]
 			pw := words(append([]string{p.ID, p.Name}, p.Models...)...)
-			out = append(out, searchEntry{maker: m, product: p, makerW: mw, ownW: pw})
+			out = append(out, searchEntry{maker: m, product: p, makerW: mw, coreW: core, ownW: pw, titleW: split(stripNotes(p.Name))})
 		}
 	}
 	return out
@@ -115,7 +118,9 @@ func (en *searchEntry) score(q []string, n int) (float64, bool) {
 	for i := 0; i < n; i++ {
 		ms, ps := best(q[i], en.makerW), best(q[i], en.ownW)
 		sims[i] = max(ms, ps)
-		if ps >= simTypo && ps > ms {
+		// A word names the product when it fits the product better than the
+		// maker's own name; an alias such as "tapo" or "kasa" still counts.
+		if ps >= simTypo && ps > best(q[i], en.coreW) {
 			own = true
 		}
 		if ps == simExact && len(q[i]) > 2 && hasDigit(q[i]) {
@@ -127,7 +132,7 @@ func (en *searchEntry) score(q []string, n int) (float64, bool) {
 		if s := max(ms, ps); s >= simTypo {
 			j := i - n
 			sims[j], sims[j+1] = max(sims[j], s), max(sims[j+1], s)
-			if ps > ms {
+			if ps > best(q[i], en.coreW) {
 				own = true
 			}
 		}
@@ -219,24 +224,39 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// coverage is the share of the entry's plain words that some query word
-// matches at least as a prefix.
+// coverage is the share of the entry's title words that some query word
+// matches, typos allowed.
 func (en *searchEntry) coverage(q []string) float64 {
-	ws := en.ownW
-	if en.product == nil {
-		ws = en.makerW
-	}
+	ws := en.titleW
 	if len(ws) == 0 {
 		return 0
 	}
 	hit := 0
 	for _, w := range ws {
 		for _, x := range q {
-			if similarity(x, w) >= simPrefix {
+			if similarity(x, w) >= simTypo {
 				hit++
 				break
 			}
 		}
 	}
 	return float64(hit) / float64(len(ws))
+}
+
+// stripNotes drops parenthesised notes: "Hue Bridge (v2, square)" is
+// "Hue Bridge" for ranking, so the plain name ranks first.
+func stripNotes(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
