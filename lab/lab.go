@@ -129,7 +129,8 @@ func newLab(ctx context.Context, opts Options, prefix netip.Prefix, env netEnv) 
 		opts.MaxMXDelay = time.Second
 	}
 	l := &Lab{opts: opts, scen: scen, prefix: prefix, byID: map[string]*device{}, net: env, conns: map[net.Conn]struct{}{}}
-	l.ctx, l.cancel = context.WithCancel(ctx)
+	// ctx bounds starting the lab; the lab itself runs until Close.
+	l.ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	base := prefix.Addr().As4()
 	for _, spec := range scen.Devices {
 		spec = withCatalogLogins(cat, spec)
