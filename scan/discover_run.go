@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"net"
 	"net/netip"
 	"strconv"
 	"sync"
@@ -47,9 +48,10 @@ func newScanner(opts Options, out chan<- Event) *scanner {
 		devs: map[string]*devState{}, keyIP: map[netip.Addr]string{}, keyMAC: map[string]string{},
 		pending: map[netip.Addr]bool{}, notes: map[string]bool{}, bySource: map[string]map[string]bool{},
 	}
+	self := ownAddrs()
 	for _, p := range opts.Targets {
 		for _, a := range Hosts(p) {
-			if !s.pending[a] {
+			if !s.pending[a] && !self[a] {
 				s.pending[a] = true
 				s.hosts = append(s.hosts, a)
 			}
@@ -310,4 +312,23 @@ func (s *scanner) final(ctx context.Context, ev Event) {
 	case s.out <- ev:
 	case <-t.C:
 	}
+}
+
+// ownAddrs are this computer's own non-loopback addresses: it is not one of
+// the household's devices, so it is not probed. (Loopback is left in: the
+// lab's devices live there.)
+func ownAddrs() map[netip.Addr]bool {
+	out := map[netip.Addr]bool{}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return out
+	}
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok {
+			if ip, ok := netip.AddrFromSlice(ipn.IP); ok && !ip.Unmap().IsLoopback() {
+				out[ip.Unmap()] = true
+			}
+		}
+	}
+	return out
 }
