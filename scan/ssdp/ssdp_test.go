@@ -138,7 +138,9 @@ func TestFetch(t *testing.T) {
 		}
 	})
 	otherPort, otherHits := serveDesc(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, hueDesc) })
-	url := func(host string, port int, path string) string { return fmt.Sprintf("http://%s:%d%s", host, port, path) }
+	url := func(host string, port int, path string) string {
+		return fmt.Sprintf("http://%s:%d%s", host, port, path)
+	}
 	tests := []struct {
 		name    string
 		loc     string
