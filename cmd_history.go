@@ -75,7 +75,7 @@ func printScans(w io.Writer, path string, scans []history.ScanSummary, all bool)
 	if hidden := len(scans) - len(shown); hidden > 0 {
 		fmt.Fprintf(w, "%d older scans not shown; use --all to list them.\n", hidden)
 	}
-	fmt.Fprintln(w, "New: devices seen for the first time. Back: problems that were fixed and returned.")
+	fmt.Fprintln(w, "New: devices seen for the first time. Back: fixed problems that returned.")
 	fmt.Fprintf(w, "Kept in %s\n", fit(path, 70))
 }
 

@@ -15,16 +15,22 @@ import (
 // devices and checks would read as changes). The report on stdout is never
 // touched, so --json output stays clean.
 func saveHistory(ctx context.Context, e *env, noHistory bool, r *report.Report) error {
+	_, err := recordScan(ctx, e, noHistory, r)
+	return err
+}
+
+// recordScan is saveHistory, returning what changed (nil when nothing was saved).
+func recordScan(ctx context.Context, e *env, noHistory bool, r *report.Report) (*history.Changes, error) {
 	if noHistory || r == nil {
-		return nil
+		return nil, nil
 	}
 	if r.Interrupted {
 		fmt.Fprintln(e.stderr, "porchlight: the scan stopped early, so it was not added to the history.")
-		return nil
+		return nil, nil
 	}
 	store, err := openHistory(false)
 	if err != nil || store == nil {
-		return err
+		return nil, err
 	}
 	defer store.Close()
 	showRecovery(e, store)
@@ -33,12 +39,10 @@ func saveHistory(ctx context.Context, e *env, noHistory bool, r *report.Report) 
 		Devices: r.Devices, ToolVersion: r.ToolVersion,
 	})
 	if err != nil {
-		return fmt.Errorf("save the scan to the history: %w (use --no-history to run without it)", err)
+		return nil, fmt.Errorf("save the scan to the history: %w (use --no-history to run without it)", err)
 	}
-	if line := changesLine(ch); line != "" {
-		fmt.Fprintln(e.stderr, line)
-	}
-	return nil
+	fmt.Fprintln(e.stderr, changesLine(ch))
+	return &ch, nil
 }
 
 // changesLine is one sentence on what changed since the last scan, or "".
