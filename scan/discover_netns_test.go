@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,4 +102,93 @@ func TestLabHomeNetns(t *testing.T) {
 	if len(r.Devices) != len(home.Devices()) {
 		t.Errorf("found %d devices, the lab has %d: %+v", len(r.Devices), len(home.Devices()), r.Devices)
 	}
+}
+
+// TestBenchDiscovery is the measurement behind scripts/bench-discovery.sh:
+// a full scan and `nmap -sn` of the same namespace lab, each under
+// /usr/bin/time -v in the scanner namespace, with wall time, peak memory
+// and their ratios. It runs only when PORCHLIGHT_BENCH names a scenario.
+func TestBenchDiscovery(t *testing.T) {
+	scenario := os.Getenv("PORCHLIGHT_BENCH")
+	if scenario == "" {
+		t.Skip("set PORCHLIGHT_BENCH=large (see scripts/bench-discovery.sh)")
+	}
+	for _, tool := range []string{"/usr/bin/time", "nmap"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	bin := buildPorchlight(t)
+	l := startNetnsLab(t, ctx, scenario)
+	target := l.Targets()[0].String()
+	scanRun := measure(t, ctx, l, bin, "scan", "--targets", target, "--json", "--no-history", "--timeout", "300s")
+	var r report.Report
+	if err := json.Unmarshal(scanRun.stdout, &r); err != nil {
+		t.Fatalf("decode report: %v", err)
+	}
+	nmapRun := measure(t, ctx, l, "nmap", "-sn", "-n", target)
+	t.Logf("scenario %s: %d lab devices, target %s", scenario, len(l.Devices()), target)
+	t.Logf("porchlight scan: %d devices, %v wall, %d KiB peak RSS", len(r.Devices), scanRun.wall, scanRun.rssKiB)
+	t.Logf("nmap -sn:        %d hosts up, %v wall, %d KiB peak RSS", nmapUp(nmapRun.stdout), nmapRun.wall, nmapRun.rssKiB)
+	t.Logf("ratio porchlight/nmap: wall %.2f, memory %.2f",
+		scanRun.wall.Seconds()/nmapRun.wall.Seconds(), float64(scanRun.rssKiB)/float64(nmapRun.rssKiB))
+}
+
+type run struct {
+	stdout []byte
+	wall   time.Duration
+	rssKiB int
+}
+
+// measure runs a command under /usr/bin/time -v in the scanner namespace.
+func measure(t *testing.T, ctx context.Context, l *lab.Lab, name string, args ...string) run {
+	t.Helper()
+	cmd, err := l.ScannerCommand(ctx, "/usr/bin/time", append([]string{"-v", name}, args...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, stderr.String())
+	}
+	res := run{stdout: out}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), ": ")
+		switch k {
+		case "Maximum resident set size (kbytes)":
+			res.rssKiB, _ = strconv.Atoi(v)
+		case "Elapsed (wall clock) time (h:mm:ss or m:ss)":
+			res.wall = parseClock(v)
+		}
+	}
+	return res
+}
+
+// parseClock reads GNU time's "m:ss.cc" or "h:mm:ss".
+func parseClock(s string) time.Duration {
+	var total float64
+	for _, part := range strings.Split(s, ":") {
+		f, _ := strconv.ParseFloat(part, 64)
+		total = total*60 + f
+	}
+	return time.Duration(total * float64(time.Second))
+}
+
+// nmapUp reads "(N hosts up)" from nmap's summary.
+func nmapUp(out []byte) int {
+	s := string(out)
+	i := strings.Index(s, " hosts up)")
+	if i < 0 {
+		i = strings.Index(s, " host up)")
+	}
+	j := strings.LastIndex(s[:max(i, 0)], "(")
+	if i < 0 || j < 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(s[j+1 : i])
+	return n
 }
