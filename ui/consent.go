@@ -81,13 +81,13 @@ func (c *consentScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Down):
 		c.choice = (c.choice + 1) % len(consentChoices)
 	case key.Matches(k, keys.Yes):
-		return send(consentMsg{allow: true})
+		return c.s.send(consentMsg{allow: true})
 	case key.Matches(k, keys.No):
-		return send(consentMsg{allow: false})
+		return c.s.send(consentMsg{allow: false})
 	case key.Matches(k, keys.Open):
 		return c.choose()
 	case key.Matches(k, keys.Quit):
-		return send(quitMsg{})
+		return c.s.send(quitMsg{})
 	default:
 		var cmd tea.Cmd
 		c.vp, cmd = c.vp.Update(msg)
@@ -99,11 +99,11 @@ func (c *consentScreen) Update(msg tea.Msg) tea.Cmd {
 func (c *consentScreen) choose() tea.Cmd {
 	switch c.choice {
 	case 0:
-		return send(consentMsg{allow: true})
+		return c.s.send(consentMsg{allow: true})
 	case 1:
-		return send(consentMsg{allow: false})
+		return c.s.send(consentMsg{allow: false})
 	}
-	return send(quitMsg{})
+	return c.s.send(quitMsg{})
 }
 
 func (c *consentScreen) View() string {

@@ -152,14 +152,14 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		d.scrollToFinding()
 	case key.Matches(k, keys.Open):
 		if dev := d.s.devices[d.key]; dev != nil && len(dev.adv.Findings) > 0 {
-			return send(openFixMsg{key: d.key, finding: d.finding})
+			return d.s.send(openFixMsg{key: d.key, finding: d.finding})
 		}
 	case key.Matches(k, keys.Name):
 		return d.startNaming()
 	case key.Matches(k, keys.Back):
-		return send(backMsg{})
+		return d.s.send(backMsg{})
 	case key.Matches(k, keys.Quit):
-		return send(quitMsg{})
+		return d.s.send(quitMsg{})
 	default:
 		var cmd tea.Cmd
 		d.vp, cmd = d.vp.Update(msg)
@@ -186,7 +186,7 @@ func (d *detailScreen) updateNaming(msg tea.Msg) tea.Cmd {
 			if name == "" {
 				d.status = "Removed the name."
 			}
-			return send(renameMsg{key: d.key, name: name})
+			return d.s.send(renameMsg{key: d.key, name: name})
 		case key.Matches(k, d.s.keys.Cancel):
 			d.naming = false
 			d.input.Blur()

@@ -124,17 +124,17 @@ func (f *fixScreen) Update(msg tea.Msg) tea.Cmd {
 		if f.finding.Guide.Recheck && f.state != fixChecking && f.state != fixFixed {
 			f.state = fixChecking
 			f.refresh()
-			return send(recheckRequestMsg{key: f.key, finding: f.finding.Finding})
+			return f.s.send(recheckRequestMsg{key: f.key, finding: f.finding.Finding})
 		}
 	case key.Matches(k, keys.Other) && f.finding.Guide.Passphrase:
 		f.passphrase = advice.NewPassphrase(f.s.rng)
 		f.refresh()
 	case key.Matches(k, keys.Back):
 		if f.state != fixChecking {
-			return send(backMsg{})
+			return f.s.send(backMsg{})
 		}
 	case key.Matches(k, keys.Quit):
-		return send(quitMsg{})
+		return f.s.send(quitMsg{})
 	default:
 		var cmd tea.Cmd
 		f.vp, cmd = f.vp.Update(msg)

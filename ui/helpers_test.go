@@ -18,7 +18,18 @@ import (
 	"github.com/porchlight/porchlight/scan"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// -update rewrites the golden files. teatest's golden package already
+// defines the flag; define it only when it does not.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files in testdata/")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // scanDay is when the home fixture was scanned.
 var scanDay = time.Date(2026, 11, 20, 19, 4, 21, 0, time.UTC)
@@ -152,7 +163,7 @@ func plainView(m *Model) string { return ansi.Strip(m.View()) }
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", strings.Split(t.Name(), "/")[0], name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -85,7 +85,7 @@ func TestPlainAgainstLab(t *testing.T) {
 	home := startHome(t)
 	var out bytes.Buffer
 	// yes to the password test, then the summary, then no report.
-	cfg := labConfig(t, home, "yes\ns\n\n", &out)
+	cfg := labConfig(t, home, "yes\n3\nb\ns\n\n", &out)
 	cfg.Plain = true
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()

@@ -57,8 +57,13 @@ type (
 	stopScanMsg struct{}
 )
 
-// send turns a message into a command, so screens can talk to the root.
-func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+// send queues a navigation message for the root, which handles it within
+// the same Update. Navigating synchronously keeps keys in order: a key typed
+// straight after another always reaches the screen the first one opened.
+func (s *session) send(msg tea.Msg) tea.Cmd {
+	s.pending = append(s.pending, msg)
+	return nil
+}
 
 // Model is the root of the program: it routes messages to the screen on show,
 // reads the scan's events and keeps the session.
@@ -130,24 +135,35 @@ func (m *Model) resize(w, h int) {
 }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmds := []tea.Cmd{m.update(msg)}
+	for len(m.s.pending) > 0 {
+		next := m.s.pending[0]
+		m.s.pending = m.s.pending[1:]
+		cmds = append(cmds, m.update(next))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// update handles one message.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
-		return m, nil
+		return nil
 	case tea.KeyMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	case consentMsg:
-		return m, m.startScan(msg.allow)
+		return m.startScan(msg.allow)
 	case scanStartedMsg:
 		m.feed = msg.feed
-		return m, nextEventsCmd(msg.feed, 0)
+		return nextEventsCmd(msg.feed, 0)
 	case scanFailedMsg:
-		return m, m.scanFailed(msg.err)
+		return m.scanFailed(msg.err)
 	case eventsMsg:
-		return m, m.takeEvents(msg)
+		return m.takeEvents(msg)
 	case stopScanMsg:
 		m.stopScan()
-		return m, nil
+		return nil
 	case openDeviceMsg:
 		m.detail.show(msg.key)
 		m.active = screenDetail
@@ -155,11 +171,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.fix.show(msg.key, msg.finding)
 		m.active = screenFix
 	case recheckRequestMsg:
-		return m, m.recheck(msg)
+		return m.recheck(msg)
 	case recheckMsg:
 		m.recheckDone(msg)
 	case renameMsg:
-		return m, m.rename(msg)
+		return m.rename(msg)
 	case knownMsg:
 		m.remembered(msg.names)
 	case savedMsg:
@@ -170,9 +186,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.summary.refresh()
 		m.active = screenSummary
 	case quitMsg:
-		return m, m.quit()
+		return m.quit()
 	}
-	return m, m.screen().Update(msg)
+	return m.screen().Update(msg)
 }
 
 // key handles the keys that work everywhere, then passes the rest on.

@@ -96,12 +96,12 @@ func (o *overviewScreen) Update(msg tea.Msg) tea.Cmd {
 		o.cursor += o.rows()
 	case key.Matches(k, keys.Open):
 		if sel := o.selected(); sel != "" {
-			return send(openDeviceMsg{key: sel})
+			return o.s.send(openDeviceMsg{key: sel})
 		}
 	case key.Matches(k, keys.Summary):
-		return send(summaryMsg{})
+		return o.s.send(summaryMsg{})
 	case key.Matches(k, keys.Quit):
-		return send(quitMsg{})
+		return o.s.send(quitMsg{})
 	}
 	o.clamp()
 	return nil

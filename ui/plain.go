@@ -216,15 +216,16 @@ func (p *plainRun) summary() {
 	fmt.Fprintln(p.out)
 	fmt.Fprintln(p.out, summaryContent(p.s, plainWidth))
 	for {
-		a, ok := p.ask("To save a report, type a file name ending in .json, or press enter to finish:")
+		a, ok := p.ask("To save a report, type a file name ending in .json, .md or .html, or press enter to finish:")
 		if !ok || a == "" {
 			return
 		}
-		if !strings.HasSuffix(a, ".json") {
-			p.say("Please give a name ending in .json.")
+		f, ok := formatFor(a)
+		if !ok {
+			p.say("Please give a name ending in .json, .md or .html.")
 			continue
 		}
-		if err := writeReport(p.s.report(), a, formats()["json"]); err != nil {
+		if err := writeReport(p.s.report(), a, f); err != nil {
 			p.say("Could not save: %s", safe(err.Error()))
 			continue
 		}
@@ -235,3 +236,13 @@ func (p *plainRun) summary() {
 
 // word is an answer as a command: lower case, so "Yes" and "YES" are "yes".
 func word(a string) string { return strings.ToLower(a) }
+
+// formatFor picks the report format from a file name's ending.
+func formatFor(name string) (reportFormat, bool) {
+	for _, f := range formats() {
+		if strings.HasSuffix(strings.ToLower(name), f.ext) {
+			return f, true
+		}
+	}
+	return reportFormat{}, false
+}

@@ -35,7 +35,7 @@ func (sc *scanScreen) SetSize(w, h int) {
 func (sc *scanScreen) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, sc.s.keys.Stop) && !sc.stopping {
 		sc.stopping = true
-		return send(stopScanMsg{})
+		return sc.s.send(stopScanMsg{})
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	tea "github.com/charmbracelet/bubbletea"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -39,6 +40,8 @@ type session struct {
 	scanDone    bool
 	fixed       []fixRecord
 	household   string // one-line summary, kept current with order
+	// pending is navigation queued by screens for the root (see send).
+	pending []tea.Msg
 
 	// runScan and recheck are scan.Run and scan.Recheck; tests that drive
 	// the screens with events they make themselves replace them.

@@ -29,7 +29,9 @@ type summaryScreen struct {
 // formats are the report kinds the summary can save.
 func formats() map[string]reportFormat {
 	return map[string]reportFormat{
-		"json": {name: "JSON", ext: ".json", write: func(r *report.Report, f *os.File) error { return r.WriteJSON(f) }},
+		"json":     {name: "JSON", ext: ".json", write: func(r *report.Report, f *os.File) error { return r.WriteJSON(f) }},
+		"markdown": {name: "Markdown", ext: ".md", write: func(r *report.Report, f *os.File) error { return r.WriteMarkdown(f) }},
+		"html":     {name: "HTML", ext: ".html", write: func(r *report.Report, f *os.File) error { return r.WriteHTML(f) }},
 	}
 }
 
@@ -108,9 +110,9 @@ func (sm *summaryScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.SaveHTML):
 		return sm.startSaving("html")
 	case key.Matches(k, keys.Back):
-		return send(backMsg{})
+		return sm.s.send(backMsg{})
 	case key.Matches(k, keys.Quit):
-		return send(quitMsg{})
+		return sm.s.send(quitMsg{})
 	default:
 		var cmd tea.Cmd
 		sm.vp, cmd = sm.vp.Update(msg)
@@ -121,7 +123,7 @@ func (sm *summaryScreen) Update(msg tea.Msg) tea.Cmd {
 func (sm *summaryScreen) startSaving(kind string) tea.Cmd {
 	f, ok := formats()[kind]
 	if !ok {
-		sm.status, sm.isErr = "This version cannot save that kind of report yet. Press j for JSON.", true
+		sm.status, sm.isErr = "This version cannot save that kind of report.", true
 		return nil
 	}
 	sm.saving, sm.status = &f, ""
@@ -177,7 +179,7 @@ func (sm *summaryScreen) View() string {
 	case sm.status != "":
 		bottom = st.Good.Render(cut(sm.status, sm.w))
 	default:
-		bottom = cut("Save a report to keep or share: press j for a JSON file.", sm.w)
+		bottom = cut("Save a report to keep or share: j for JSON, m for Markdown, h for HTML.", sm.w)
 	}
 	return sm.vp.View() + "\n\n" + cut(bottom, sm.w)
 }
@@ -187,7 +189,7 @@ func (sm *summaryScreen) ShortHelp() []key.Binding {
 	if sm.saving != nil {
 		return []key.Binding{k.Confirm, k.Cancel}
 	}
-	return []key.Binding{k.SaveJSON, k.Back, k.Quit, k.Help}
+	return []key.Binding{k.SaveJSON, k.SaveMD, k.SaveHTML, k.Back, k.Quit, k.Help}
 }
 
 func (sm *summaryScreen) FullHelp() [][]key.Binding {
