@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/porchlight/porchlight/history"
 	"github.com/porchlight/porchlight/report"
 	"github.com/porchlight/porchlight/scan"
 )
@@ -116,6 +117,32 @@ func fixCamera(r *report.Report) {
 		}
 		r.Devices[i].Findings = kept
 		r.Devices[i].PSTI.Passwords = scan.Pass
+	}
+}
+
+// TestNameDevices: names given in the history appear in reports.
+func TestNameDevices(t *testing.T) {
+	path := privateConfig(t)
+	r := homeReport(t)
+	nameDevices(t.Context(), false, r)
+	if _, err := os.Stat(path); err == nil || len(r.Names) != 0 {
+		t.Fatalf("nameDevices created a history or found names (%v) without one", r.Names)
+	}
+	store, err := history.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Rename(t.Context(), r.Devices[1], "front door camera"); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	nameDevices(t.Context(), false, r)
+	var md strings.Builder
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), `## front door camera \(Hikvision DS-2CD2042WD-I\)`) {
+		t.Errorf("the report does not use the name: %v", r.Names)
 	}
 }
 

@@ -68,3 +68,35 @@ func changesLine(ch history.Changes) string {
 	}
 	return "porchlight: since the last scan: " + strings.Join(parts, ", ") + "."
 }
+
+// nameDevices fills r.Names with the names the household gave its devices
+// (from the history), so a report says "kitchen camera" beside what each
+// device is. Names are a courtesy: without a history, or on any error, the
+// report simply has none.
+func nameDevices(ctx context.Context, noHistory bool, r *report.Report) {
+	if noHistory || r == nil || len(r.Devices) == 0 {
+		return
+	}
+	path, err := history.DefaultPath()
+	if err != nil || !exists(path) {
+		return // never create a history just to read names from it
+	}
+	store, err := history.Open(path)
+	if err != nil {
+		return
+	}
+	defer store.Close()
+	known, err := store.Lookup(ctx, r.Devices)
+	if err != nil {
+		return
+	}
+	for key, k := range known {
+		if k.Name == "" {
+			continue
+		}
+		if r.Names == nil {
+			r.Names = map[string]string{}
+		}
+		r.Names[key] = k.Name
+	}
+}
