@@ -63,3 +63,9 @@ func (c *Catalog) status(p *Product, now time.Time) SupportStatus {
 	}
 	return Supported
 }
+
+// loadedDay is the data date as a time, for tests and fuzzing; zero when unset.
+func (c *Catalog) loadedDay() time.Time {
+	t, _ := parseDay(c.DataDate)
+	return t
+}

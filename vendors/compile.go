@@ -53,17 +53,28 @@ func (r *Rule) patterns() []ruleField {
 	}
 }
 
-// ci compiles a pattern case-insensitively; validation has already
-// checked that it compiles.
-func ci(re string) (*regexp.Regexp, error) {
+// patternCache holds every data pattern compiled case-insensitively, so
+// that validation and compilation compile each distinct pattern once.
+type patternCache map[string]*regexp.Regexp
+
+// get compiles re case-insensitively, or returns it from the cache.
+func (pc patternCache) get(re string) (*regexp.Regexp, error) {
 	if re == "" {
 		return nil, nil
 	}
-	return regexp.Compile("(?i)" + re)
+	if c, ok := pc[re]; ok {
+		return c, nil
+	}
+	c, err := regexp.Compile("(?i)" + re)
+	if err != nil {
+		return nil, err
+	}
+	pc[re] = c
+	return c, nil
 }
 
 // compile builds the indexes and compiles every pattern.
-func (c *Catalog) compile() error {
+func (c *Catalog) compile(ci func(string) (*regexp.Regexp, error)) error {
 	cc := &compiled{
 		makers:    map[string]*Maker{},
 		products:  map[string]*Product{},
@@ -82,7 +93,7 @@ func (c *Catalog) compile() error {
 		}
 		cc.makerOUIs[m] = m.OUIs
 		for j := range m.Match {
-			if err := cc.addRule(m, nil, &m.Match[j], paths); err != nil {
+			if err := cc.addRule(ci, m, nil, &m.Match[j], paths); err != nil {
 				return err
 			}
 		}
@@ -91,7 +102,7 @@ func (c *Catalog) compile() error {
 			cc.products[m.ID+"/"+p.ID] = p
 			cc.owner[p] = m
 			for k := range p.Match {
-				if err := cc.addRule(m, p, &p.Match[k], paths); err != nil {
+				if err := cc.addRule(ci, m, p, &p.Match[k], paths); err != nil {
 					return err
 				}
 			}
@@ -106,7 +117,7 @@ func (c *Catalog) compile() error {
 	return nil
 }
 
-func (cc *compiled) addRule(m *Maker, p *Product, r *Rule, paths map[string]bool) error {
+func (cc *compiled) addRule(ci func(string) (*regexp.Regexp, error), m *Maker, p *Product, r *Rule, paths map[string]bool) error {
 	cr := compiledRule{maker: m, product: p, src: r}
 	cr.txtKey, _, _ = strings.Cut(r.TXT, "=")
 	cr.txtKey = strings.ToLower(cr.txtKey)

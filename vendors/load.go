@@ -9,7 +9,10 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -49,10 +52,11 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validate(c); err != nil {
+	cache := patternCache{}
+	if err := validate(c, cache); err != nil {
 		return nil, err
 	}
-	if err := c.compile(); err != nil {
+	if err := c.compile(cache.get); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -169,6 +173,13 @@ func lineOf(b []byte, stopped int64, err error) int {
 		off = se.Offset
 	case errors.As(err, &te):
 		off = te.Offset
+	case err != nil && strings.HasPrefix(err.Error(), "json: unknown field "):
+		// The decoder gives no offset for an unknown field; find the key.
+		if name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field ")); uerr == nil {
+			if loc := regexp.MustCompile(regexp.QuoteMeta(strconv.Quote(name)) + `\s*:`).FindIndex(b); loc != nil {
+				off = int64(loc[0])
+			}
+		}
 	}
 	if off < 0 {
 		off = 0

@@ -61,6 +61,7 @@ type checker struct {
 	file     string
 	dataDate time.Time
 	errs     *[]error
+	patterns patternCache // compiled once here, reused by compile
 }
 
 func (k checker) failf(path, format string, a ...any) {
@@ -71,9 +72,9 @@ func (k checker) failf(path, format string, a ...any) {
 
 // validate checks every rule the data must keep; it returns all problems
 // joined, or nil.
-func validate(c *Catalog) error {
+func validate(c *Catalog, cache patternCache) error {
 	var errs []error
-	g := checker{file: "data/" + genericFile, errs: &errs}
+	g := checker{file: "data/" + genericFile, errs: &errs, patterns: cache}
 	dd, ok := parseDay(c.DataDate)
 	if !ok {
 		g.failf("data_date", "want YYYY-MM-DD, got %q", c.DataDate)
@@ -82,7 +83,7 @@ func validate(c *Catalog) error {
 	g.generic(&c.Generic)
 	seen := map[string]string{}
 	for i := range c.Makers {
-		k := checker{file: c.files[i], dataDate: dd, errs: &errs}
+		k := checker{file: c.files[i], dataDate: dd, errs: &errs, patterns: cache}
 		m := &c.Makers[i]
 		if prev, dup := seen[m.ID]; dup {
 			k.failf("id", "maker id %q is also used in %s", m.ID, prev)
@@ -291,7 +292,7 @@ func (k checker) capture(at, re, from, httpPath string) {
 		k.failf(at, "the pattern and its _from field go together")
 		return
 	}
-	if compiled, err := regexp.Compile(re); err == nil && compiled.NumSubexp() < 1 {
+	if compiled, err := k.patterns.get(re); err == nil && compiled.NumSubexp() < 1 {
 		k.failf(at, "want a pattern with a capture group, got %q", re)
 	}
 	switch {
@@ -310,7 +311,7 @@ func (k checker) pattern(at, re string) {
 	if re == "" {
 		return
 	}
-	if _, err := regexp.Compile(re); err != nil {
+	if _, err := k.patterns.get(re); err != nil {
 		k.failf(at, "pattern does not compile: %v", err)
 	}
 }
