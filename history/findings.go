@@ -151,6 +151,8 @@ func sortedKeys[V any](m map[findingKey]V) []findingKey {
 func label(d scan.Device) string {
 	var s string
 	switch {
+	case d.Vendor != "" && strings.HasPrefix(strings.ToLower(d.Model), strings.ToLower(d.Vendor)):
+		s = d.Model // "Google TV Streamer", not "Google Google TV Streamer"
 	case d.Vendor != "" || d.Model != "":
 		s = strings.TrimSpace(d.Vendor + " " + d.Model)
 	case d.Name != "":

@@ -321,3 +321,25 @@ func TestDefaultPath(t *testing.T) {
 		t.Errorf("DefaultPath() = %q, want %q", got, want)
 	}
 }
+
+func TestLabel(t *testing.T) {
+	tests := []struct {
+		name string
+		d    scan.Device
+		want string
+	}{
+		{"maker and model", scan.Device{Vendor: "Hikvision", Model: "DS-2CD2042WD-I"}, "Hikvision DS-2CD2042WD-I"},
+		{"model repeats the maker", scan.Device{Vendor: "Google", Model: "Google TV Streamer"}, "Google TV Streamer"},
+		{"own name", scan.Device{Name: "Living Room", IP: "10.0.0.2"}, "Living Room"},
+		{"host name", scan.Device{Hostname: "Pixel-7", IP: "10.0.0.3"}, "Pixel-7"},
+		{"address only", scan.Device{IP: "10.0.0.4"}, "10.0.0.4"},
+		{"escapes stripped", scan.Device{Vendor: "Evil\x1b[2J", Model: "X"}, "Evil X"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := label(tt.d); got != tt.want {
+				t.Errorf("label(%+v) = %q, want %q", tt.d, got, tt.want)
+			}
+		})
+	}
+}
