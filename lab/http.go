@@ -90,7 +90,10 @@ func (d *device) httpHandler(port int) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.HTTP != nil && s.HTTP.Server != "" {
-			w.Header().Set("Server", d.expand(s.HTTP.Server))
+			w.Header().Set("Server", d.text("http", d.expand(s.HTTP.Server)))
+		}
+		if d.hostileHTTP(w, r) { // hostile.go
+			return
 		}
 		if d.misbehaves("http", "oversized") {
 			writeOversized(w)
@@ -128,7 +131,7 @@ func (d *device) adminUser(w http.ResponseWriter, r *http.Request) (string, bool
 		http.Redirect(w, r, d.formPath(), http.StatusFound)
 		return "", false
 	default:
-		realm := d.expand(h.Realm)
+		realm := d.text("http", d.expand(h.Realm))
 		if u, ok := d.authorize(r, "http", scheme, realm, d.keys); ok {
 			return u, true
 		}
@@ -202,7 +205,7 @@ func (d *device) data(user string) pageData {
 	fw := d.firmware()
 	uf, pf := d.formFields()
 	return pageData{
-		Title: d.expand(d.spec.HTTP.Title), Maker: d.spec.Maker, Model: d.spec.Model, Name: d.spec.Name,
+		Title: d.text("http", d.expand(d.spec.HTTP.Title)), Maker: d.spec.Maker, Model: d.spec.Model, Name: d.spec.Name,
 		Firmware: fw, Latest: d.latest, MAC: d.mac.String(), IP: d.addr.String(), User: user,
 		UpToDate: d.latest == "" || d.latest == fw, Services: d.toggles(), UserField: uf, PassField: pf,
 		Action: d.formPath(),

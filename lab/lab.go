@@ -86,6 +86,8 @@ type Lab struct {
 	conns   map[net.Conn]struct{}
 	closed  bool
 
+	decoy decoy // what reached the hostile scenario's decoy (hostile.go)
+
 	stateMu   sync.Mutex // serialises state file writes
 	closeOnce sync.Once
 	closeErr  error

@@ -235,6 +235,9 @@ func serveMDNS(l *Lab, d *device) error {
 }
 
 func (d *device) answerMDNS(conn *net.UDPConn, b []byte, cm *ipv4.ControlMessage, src net.Addr) {
+	if d.hostileMDNS(conn, b, src) { // hostile.go
+		return
+	}
 	id, qs, err := parseQuery(b)
 	if err != nil || len(qs) == 0 {
 		return

@@ -28,7 +28,7 @@ const (
 	misLocationElsewhere = "location-elsewhere"
 )
 
-var misbehaviours = []string{misSilent, misSlowDrip, misOversized, misEscapes, misLocationElsewhere}
+var misbehaviours = append([]string{misSilent, misSlowDrip, misOversized, misEscapes, misLocationElsewhere}, hostileKinds...)
 
 var misProtocols = []string{"*", "http", "ssdp", "mdns", "telnet", "rtsp", "ftp", "mqtt", "ssh", "ipp"}
 
@@ -65,6 +65,9 @@ func (d *device) misbehaves(proto, kind string) bool {
 // text returns s as the device says it on proto: with escape noise when it
 // misbehaves that way.
 func (d *device) text(proto, s string) string {
+	if d.misbehaves(proto, misHostileText) {
+		s = hostileText(proto, s) // hostile.go
+	}
 	if d.misbehaves(proto, misEscapes) {
 		return escapeNoise + s + "\x1b[0m"
 	}

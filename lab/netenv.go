@@ -106,7 +106,7 @@ func loopbackBlocks(pinned netip.Prefix) []netip.Prefix {
 // serveDevice starts every service d's spec asks for.
 func serveDevice(l *Lab, d *device) error {
 	starters := []func(*Lab, *device) error{
-		serveHTTP, serveSSDP, serveMDNS, serveTelnet, serveRTSP, serveFTP, serveMQTT, serveSSH,
+		serveHTTP, serveSSDP, serveMDNS, serveTelnet, serveRTSP, serveFTP, serveMQTT, serveSSH, serveHostile,
 	}
 	for _, start := range starters {
 		if err := start(l, d); err != nil {

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -88,10 +89,8 @@ func TestNetnsHomeMulticastSearch(t *testing.T) {
 	if err := pc.SetMulticastInterface(l.ScannerInterface()); err != nil {
 		t.Fatal(err)
 	}
-	msg := "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: upnp:rootdevice\r\n\r\n"
-	if _, err := conn.WriteTo([]byte(msg), &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 1900}); err != nil {
-		t.Fatal(err)
-	}
+	msg := []byte("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: upnp:rootdevice\r\n\r\n")
+	group := &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 1900}
 	want := map[string]bool{}
 	for _, d := range l.Devices() {
 		if d.Port("ssdp") != 0 {
@@ -99,10 +98,11 @@ func TestNetnsHomeMulticastSearch(t *testing.T) {
 		}
 	}
 	got := map[string]bool{}
-	_ = conn.SetReadDeadline(time.Now().Add(testTimeout))
 	buf := make([]byte, 9000)
+	deadline := time.Now().Add(testTimeout)
+	search := &querier{c: conn, msg: msg, dst: group}
 	for len(got) < len(want) {
-		n, from, err := conn.ReadFrom(buf)
+		n, from, err := search.next(t, buf, deadline)
 		if err != nil {
 			t.Fatalf("replies from %d of %d SSDP devices: %v", len(got), len(want), err)
 		}
@@ -168,14 +168,14 @@ func TestNetnsAdminLoginAndMDNS(t *testing.T) {
 	}
 	_ = pc.SetMulticastInterface(l.ScannerInterface())
 	q := []byte("\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x0b_googlecast\x04_tcp\x05local\x00\x00\x0c\x00\x01")
-	if _, err := conn.WriteTo(q, &net.UDPAddr{IP: mdnsGroup.AsSlice(), Port: mdnsPort}); err != nil {
-		t.Fatal(err)
-	}
 	streamer := dev(t, l, "streamer")
-	_ = conn.SetReadDeadline(time.Now().Add(testTimeout))
 	buf := make([]byte, 9000)
+	deadline := time.Now().Add(testTimeout)
+	ask := &querier{c: conn, msg: q, dst: &net.UDPAddr{IP: mdnsGroup.AsSlice(), Port: mdnsPort}}
 	for {
-		n, from, err := conn.ReadFrom(buf)
+		// Like a real querier, ask again each second until the deadline:
+		// the first query can meet a bridge port that is still coming up.
+		n, from, err := ask.next(t, buf, deadline)
 		if err != nil {
 			t.Fatalf("no multicast answer from the streamer: %v", err)
 		}
@@ -225,5 +225,35 @@ func TestNetnsLargeStartsQuickly(t *testing.T) {
 	names := namespacesWithPrefix(t, l.net.(*netnsEnv).prefix)
 	if !slices.Contains(names, l.ScannerNetns()) || len(names) != 252 {
 		t.Errorf("%d namespaces, want 252", len(names))
+	}
+}
+
+// querier sends a query and re-sends it after each second of silence, as
+// real SSDP and mDNS clients do.
+type querier struct {
+	c    *net.UDPConn
+	msg  []byte
+	dst  net.Addr
+	last time.Time
+}
+
+// next returns the next datagram, or an error at the deadline.
+func (q *querier) next(t *testing.T, buf []byte, deadline time.Time) (int, net.Addr, error) {
+	t.Helper()
+	for {
+		if time.Since(q.last) >= time.Second {
+			if _, err := q.c.WriteTo(q.msg, q.dst); err != nil {
+				t.Fatal(err)
+			}
+			q.last = time.Now()
+		}
+		wait := min(time.Until(deadline), time.Until(q.last.Add(time.Second)))
+		_ = q.c.SetReadDeadline(time.Now().Add(wait))
+		n, from, err := q.c.ReadFrom(buf)
+		var ne net.Error
+		if err != nil && errors.As(err, &ne) && ne.Timeout() && time.Now().Before(deadline) {
+			continue
+		}
+		return n, from, err
 	}
 }

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -35,6 +36,10 @@ type generator struct {
 
 // DeviceSpec is one simulated device as the scenario data describes it.
 type DeviceSpec struct {
+	// From names a device of another scenario ("home/router") this one
+	// starts from; only the fields given here differ.
+	From string `json:"from,omitempty"`
+
 	ID       string `json:"id"`   // short name within the scenario: "router", "camera"
 	Host     int    `json:"host"` // last octet of its address in the lab's /24
 	Product  string `json:"product"`
@@ -53,6 +58,11 @@ type DeviceSpec struct {
 	Name         string `json:"name"` // friendly name
 	Hostname     string `json:"hostname,omitempty"`
 	Serial       string `json:"serial,omitempty"`
+	// Description, MakerURL and ModelURL fill the UPnP fields of roots that
+	// do not set their own.
+	Description string `json:"description,omitempty"`
+	MakerURL    string `json:"maker_url,omitempty"`
+	ModelURL    string `json:"model_url,omitempty"`
 	// Problem is one plain sentence for the teacher's handout.
 	Problem string `json:"problem"`
 	// Findings are the finding ids a full scan with consent must report.
@@ -115,6 +125,9 @@ type SSDPSpec struct {
 	// Port serves the description XML (real port).
 	Port  int        `json:"port"`
 	Roots []UPnPRoot `json:"roots"`
+	// DescPath, when set, replaces the first root's description path (for
+	// scenarios that copy a device and move its description).
+	DescPath string `json:"desc_path,omitempty"`
 	// Headers are extra response headers real devices add (hue-bridgeid, X-RINCON-*).
 	Headers [][2]string `json:"headers,omitempty"`
 	MaxAge  int         `json:"max_age,omitempty"`
@@ -211,16 +224,30 @@ func loadScenario(name string) (*scenario, error) {
 	return loadScenarioFS(scenarioFS, name)
 }
 
+// rawScenario is a scenario file before "from" references are resolved.
+type rawScenario struct {
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Generate    *generator        `json:"generate,omitempty"`
+	Devices     []json.RawMessage `json:"devices"`
+}
+
 func loadScenarioFS(fsys fs.FS, name string) (*scenario, error) {
 	b, err := fs.ReadFile(fsys, "scenarios/"+name+".json")
 	if err != nil {
 		return nil, fmt.Errorf("lab: scenario %q: %w", name, ErrNoScenario)
 	}
-	var s scenario
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	var raw rawScenario
+	if err := strictDecode(b, &raw); err != nil {
 		return nil, fmt.Errorf("lab: decode scenarios/%s.json: %w", name, err)
+	}
+	s := &scenario{Name: raw.Name, Description: raw.Description, Generate: raw.Generate}
+	for i, rd := range raw.Devices {
+		d, err := resolveDevice(fsys, name, rd)
+		if err != nil {
+			return nil, fmt.Errorf("lab: scenarios/%s.json: devices[%d]: %w", name, i, err)
+		}
+		s.Devices = append(s.Devices, d)
 	}
 	if s.Generate != nil {
 		src, err := loadScenarioFS(fsys, s.Generate.From)
@@ -232,7 +259,65 @@ func loadScenarioFS(fsys fs.FS, name string) (*scenario, error) {
 	if err := s.validate(); err != nil {
 		return nil, fmt.Errorf("lab: scenarios/%s.json: %w", name, err)
 	}
-	return &s, nil
+	return s, nil
+}
+
+// resolveDevice decodes one device. With "from": "scenario/id" it starts
+// from that device and lays the entry's own fields over it: objects merge
+// key by key, anything else (arrays included) replaces. A classroom reuses
+// the home devices this way and says only what differs.
+func resolveDevice(fsys fs.FS, self string, rd json.RawMessage) (DeviceSpec, error) {
+	var head struct {
+		From string `json:"from"`
+	}
+	_ = json.Unmarshal(rd, &head)
+	var d DeviceSpec
+	if head.From == "" {
+		err := strictDecode(rd, &d)
+		return d, err
+	}
+	scen, id, _ := strings.Cut(head.From, "/")
+	if scen == self {
+		return d, fmt.Errorf("from %q: a scenario cannot copy from itself", head.From)
+	}
+	base, err := loadScenarioFS(fsys, scen)
+	if err != nil {
+		return d, err
+	}
+	i := slices.IndexFunc(base.Devices, func(b DeviceSpec) bool { return b.ID == id })
+	if i < 0 {
+		return d, fmt.Errorf("from %q: no such device", head.From)
+	}
+	var merged, over map[string]any
+	b, _ := json.Marshal(base.Devices[i])
+	_ = json.Unmarshal(b, &merged)
+	if err := json.Unmarshal(rd, &over); err != nil {
+		return d, err
+	}
+	mergeJSON(merged, over)
+	delete(merged, "from")
+	b, _ = json.Marshal(merged)
+	err = strictDecode(b, &d)
+	return d, err
+}
+
+// mergeJSON lays over onto base: objects merge, everything else replaces.
+func mergeJSON(base, over map[string]any) {
+	for k, v := range over {
+		bm, ok1 := base[k].(map[string]any)
+		om, ok2 := v.(map[string]any)
+		if ok1 && ok2 {
+			mergeJSON(bm, om)
+			continue
+		}
+		base[k] = v
+	}
+}
+
+func strictDecode(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }
 
 // findingIDs are the stable finding ids of scan/device.go. The lab may not

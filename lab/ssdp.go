@@ -76,7 +76,7 @@ func (d *device) ssdpTargets() []ssdpTarget {
 		if d.misbehaves("ssdp", misLocationElsewhere) {
 			host = "127.0.0.1" // a host that did not announce
 		}
-		loc := fmt.Sprintf("http://%s:%d%s", host, port, root.Path)
+		loc := d.hostileLocation(fmt.Sprintf("http://%s:%d%s", host, port, d.rootPath(i)), root)
 		uuid := "uuid:" + d.expand(root.UUID)
 		out = append(out, ssdpTarget{"upnp:rootdevice", uuid + "::upnp:rootdevice", loc})
 		out = d.deviceTargets(out, root, loc)
@@ -173,6 +173,9 @@ func serveSSDP(l *Lab, d *device) error {
 			}
 			req, err := parseMSearch(buf[:n])
 			if err != nil || d.misbehaves("ssdp", misSilent) || d.upnpOff() {
+				continue
+			}
+			if d.hostileSearch(conn, src) { // hostile.go
 				continue
 			}
 			multicast := cm != nil && cm.Dst.IsMulticast()

@@ -11,9 +11,12 @@ import (
 func (d *device) upnpRoutes(rt *routes) {
 	for i := range d.spec.SSDP.Roots {
 		root := &d.spec.SSDP.Roots[i]
-		rt.handle("GET "+root.Path, func(w http.ResponseWriter, _ *http.Request) {
+		rt.handle("GET "+d.rootPath(i), func(w http.ResponseWriter, _ *http.Request) {
 			if d.upnpOff() {
 				http.NotFound(w, nil)
+				return
+			}
+			if d.hostileDescription(w, root) { // hostile.go
 				return
 			}
 			if root.AppURL != "" {
@@ -39,6 +42,21 @@ func (d *device) serviceRoutes(rt *routes, dev *UPnPRoot) {
 	for i := range dev.Embedded {
 		d.serviceRoutes(rt, &dev.Embedded[i])
 	}
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// rootPath is where root i's description is served.
+func (d *device) rootPath(i int) string {
+	if i == 0 && d.spec.SSDP.DescPath != "" {
+		return d.spec.SSDP.DescPath
+	}
+	return d.spec.SSDP.Roots[i].Path
 }
 
 // upnpOff reports whether the owner turned UPnP off on a router.
@@ -80,11 +98,11 @@ func (d *device) writeDevice(b *strings.Builder, dev *UPnPRoot) {
 	el("deviceType", dev.DeviceType)
 	el("friendlyName", d.text("ssdp", name))
 	el("manufacturer", d.text("ssdp", d.spec.Maker))
-	el("manufacturerURL", dev.MakerURL)
-	el("modelDescription", d.expand(dev.Desc))
+	el("manufacturerURL", or(dev.MakerURL, d.spec.MakerURL))
+	el("modelDescription", d.expand(or(dev.Desc, d.spec.Description)))
 	el("modelName", d.text("ssdp", d.spec.Model))
 	el("modelNumber", d.expand(d.spec.ModelNum))
-	el("modelURL", dev.ModelURL)
+	el("modelURL", or(dev.ModelURL, d.spec.ModelURL))
 	el("serialNumber", d.expand(d.spec.Serial))
 	el("UDN", "uuid:"+d.expand(dev.UUID))
 	for _, x := range dev.Extra {
