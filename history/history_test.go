@@ -251,7 +251,7 @@ func TestIdentifiers(t *testing.T) {
 		want []identifier
 	}{
 		{"real MAC first", scan.Device{MAC: "44:19:B6:AA:BB:CC", IP: "10.0.0.2", Type: "camera"},
-			[]identifier{{kindMAC, "44:19:b6:aa:bb:cc"}, {kindHost, "10.0.0.2|camera||"}}},
+			[]identifier{{kindMAC, "44:19:b6:aa:bb:cc"}, {kindHost, "10.0.0.2"}}},
 		{"random MAC after names", scan.Device{MAC: "da:a1:19:00:00:01", MDNSName: "Pixel-7.local"},
 			[]identifier{{kindMDNS, "pixel-7.local"}, {kindRMAC, "da:a1:19:00:00:01"}}},
 		{"locally administered bit without the flag", scan.Device{MAC: "02:00:00:00:00:01"},
@@ -319,6 +319,29 @@ func TestDefaultPath(t *testing.T) {
 	dir, _ := os.UserConfigDir()
 	if want := filepath.Join(dir, "porchlight", "history.db"); got != want {
 		t.Errorf("DefaultPath() = %q, want %q", got, want)
+	}
+}
+
+// TestWeakMatchesYieldToMACs: a new device on an old device's address, or
+// with its mDNS name, is a new device when their MACs differ; a device seen
+// without a MAC is still recognised by its address.
+func TestWeakMatchesYieldToMACs(t *testing.T) {
+	s, _ := openTemp(t)
+	save(t, s, record(1, camera(), plug()))
+	newCam := camera()
+	newCam.MAC, newCam.Key, newCam.Serial = "44:19:b6:00:00:99", "44:19:b6:00:00:99", ""
+	samePlugName := plug()
+	samePlugName.MAC, samePlugName.Key, samePlugName.IP = "a4:cf:12:00:00:02", "a4:cf:12:00:00:02", "192.168.1.99"
+	ch := save(t, s, record(2, newCam, samePlugName))
+	if got := joinedList(ch.Joined); len(got) != 2 {
+		t.Errorf("joined = %q, want both replacements as new devices", got)
+	}
+	noMAC := router()
+	noMAC.MAC, noMAC.Key, noMAC.UDN, noMAC.Vendor, noMAC.Model = "", noMAC.IP, "", "", ""
+	save(t, s, record(3, router()))
+	ch = save(t, s, record(4, noMAC))
+	if len(ch.Joined) != 0 {
+		t.Errorf("a router seen without MAC or UDN (identification lost) joined as new: %q", joinedList(ch.Joined))
 	}
 }
 

@@ -12,8 +12,9 @@ type identifier struct{ kind, value string }
 
 // Identifier kinds, strongest first. A phone's randomised MAC ("rmac") can
 // change between scans, so it ranks below the names a device gives itself;
-// "host" (address plus what the device is) is the last resort for devices
-// that give nothing else, such as loopback lab devices without a MAC.
+// "host" (the address) is the last resort for devices that give nothing
+// else, such as loopback lab devices without a MAC. It is not keyed on what
+// the device seems to be, because identification can improve between scans.
 const (
 	kindMAC    = "mac"
 	kindUDN    = "udn"
@@ -22,6 +23,9 @@ const (
 	kindRMAC   = "rmac"
 	kindHost   = "host"
 )
+
+// weak kinds identify a device only when nothing stronger contradicts them.
+func weak(kind string) bool { return kind == kindMDNS || kind == kindRMAC || kind == kindHost }
 
 // maxIdentifier caps what we store of one identifier; longer values are cut.
 const maxIdentifier = 256
@@ -53,7 +57,7 @@ func identifiers(d scan.Device) []identifier {
 		add(kindRMAC, mac)
 	}
 	if d.IP != "" {
-		add(kindHost, d.IP+"|"+strings.Join([]string{d.Type, d.Vendor, d.Model}, "|"))
+		add(kindHost, d.IP)
 	}
 	return ids
 }

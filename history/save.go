@@ -193,7 +193,8 @@ func applyDevice(ctx context.Context, tx *sql.Tx, scanID int64, at time.Time, d 
 }
 
 // resolve finds the remembered device for ids, strongest identifier first,
-// skipping devices already matched in this scan.
+// skipping devices already matched in this scan, and weak matches (a name,
+// a random MAC, an address) to a device whose MAC, UDN or serial differs.
 func resolve(ctx context.Context, q querier, ids []identifier, claimed map[DeviceID]bool) (Known, bool, error) {
 	for _, id := range ids {
 		var dev DeviceID
@@ -204,10 +205,50 @@ func resolve(ctx context.Context, q querier, ids []identifier, claimed map[Devic
 		if err != nil {
 			return Known{}, false, fmt.Errorf("look up %s %q: %w", id.kind, id.value, err)
 		}
+		if weak(id.kind) {
+			conflict, err := conflicts(ctx, q, dev, ids)
+			if err != nil {
+				return Known{}, false, err
+			}
+			if conflict {
+				continue
+			}
+		}
 		k, err := known(ctx, q, dev)
 		return k, err == nil, err
 	}
 	return Known{}, false, nil
+}
+
+// conflicts reports whether the remembered device has a strong identifier
+// of a kind ids also has, but never the same value: then it is another
+// device that happens to share a name or an address.
+func conflicts(ctx context.Context, q querier, dev DeviceID, ids []identifier) (bool, error) {
+	rows, err := q.QueryContext(ctx, "SELECT kind, value FROM identifiers WHERE device_id = ? AND kind IN (?, ?, ?)", dev, kindMAC, kindUDN, kindSerial)
+	if err != nil {
+		return false, fmt.Errorf("read identifiers of device %d: %w", dev, err)
+	}
+	defer rows.Close()
+	have := map[string]map[string]bool{}
+	for rows.Next() {
+		var kind, value string
+		if err := rows.Scan(&kind, &value); err != nil {
+			return false, fmt.Errorf("read identifiers of device %d: %w", dev, err)
+		}
+		if have[kind] == nil {
+			have[kind] = map[string]bool{}
+		}
+		have[kind][value] = true
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("read identifiers of device %d: %w", dev, err)
+	}
+	for _, id := range ids {
+		if values := have[id.kind]; len(values) > 0 && !values[id.value] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
