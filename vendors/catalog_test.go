@@ -186,3 +186,24 @@ func contains(ss []string, s string) bool {
 	}
 	return false
 }
+
+// TestGuidesArePlain keeps guide sentences short, as GOV.UK style asks:
+// a reading age of 9 to 11 means about 20 words a sentence at most.
+func TestGuidesArePlain(t *testing.T) {
+	c := mustEmbedded(t)
+	check := func(who string, g Guides) {
+		for _, steps := range [][]string{g.ChangePassword, g.Update, g.Replace} {
+			for _, s := range steps {
+				for _, sentence := range strings.SplitAfter(s, ". ") {
+					if n := len(strings.Fields(sentence)); n > 20 {
+						t.Errorf("%s: %d-word sentence: %q", who, n, sentence)
+					}
+				}
+			}
+		}
+	}
+	check("generic", c.Generic.Guides)
+	for i := range c.Makers {
+		check(c.Makers[i].ID, c.Makers[i].Guides)
+	}
+}
