@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/netip"
 	"slices"
@@ -56,6 +57,8 @@ type Options struct {
 	MaxMXDelay time.Duration
 	// Catalog supplies product facts; nil uses vendors.Embedded().
 	Catalog *vendors.Catalog
+
+	scenarios fs.FS // scenario files for tests; nil uses the embedded ones
 }
 
 // Errors a caller may want to tell apart.
@@ -117,7 +120,11 @@ func StartLoopback(ctx context.Context, opts Options) (*Lab, error) {
 
 // newLab loads the scenario and builds its devices, without opening sockets.
 func newLab(ctx context.Context, opts Options, prefix netip.Prefix, env netEnv) (*Lab, error) {
-	scen, err := loadScenario(opts.Scenario)
+	fsys := opts.scenarios
+	if fsys == nil {
+		fsys = scenarioFS
+	}
+	scen, err := loadScenarioFS(fsys, opts.Scenario)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 func TestScenariosStartOnLoopback(t *testing.T) {
-	wantCount := map[string][2]int{"home": {11, 11}, "classroom": {28, 36}, "hostile": {3, 10}, "large": {250, 250}}
+	wantCount := map[string][2]int{"home": {11, 11}, "classroom": {28, 36}, "hostile": {3, 60}, "large": {250, 250}}
 	for _, name := range Scenarios() {
 		t.Run(name, func(t *testing.T) {
 			l := startLab(t, name)
