@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,60 @@ func TestPlainAgainstLab(t *testing.T) {
 	}
 	if strings.Contains(got, cameraLogin(t, home).Password) && !strings.Contains(got, "12345678") {
 		t.Errorf("plain transcript shows the camera's factory password")
+	}
+}
+
+// TestPlainFix walks the plain conversation through a fix with events made
+// from the home fixture: the camera's factory password, fixed on re-check,
+// then a report saved.
+func TestPlainFix(t *testing.T) {
+	evs := homeEvents(t)
+	dir := t.TempDir()
+	path := dir + "/home.json"
+	var out bytes.Buffer
+	// yes; device 1 (the camera); problem 1; done; back from the result;
+	// back to the list; summary; save.
+	in := "yes\n1\n1\n\n\nb\ns\n" + path + "\n"
+	cfg := Config{Network: "192.168.1.0/24", Plain: true, In: strings.NewReader(in), Out: &out, ToolVersion: "test",
+		Scan: scan.Options{Now: func() time.Time { return scanDay }}}
+	rechecks := 0
+	err := run(t.Context(), cfg, func(s *session) {
+		s.runScan = func(context.Context, scan.Options) (<-chan scan.Event, error) {
+			ch := make(chan scan.Event, len(evs))
+			for _, e := range evs {
+				ch <- e
+			}
+			close(ch)
+			return ch, nil
+		}
+		s.recheck = func(_ context.Context, d scan.Device, opts scan.Options) (scan.Device, error) {
+			rechecks++
+			if !opts.CheckPasswords {
+				t.Error("re-check without the consent given at the start")
+			}
+			return withoutFinding(d, scan.FindDefaultPassword), nil
+		}
+	})
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"1. AT RISK: Front door", "Change the factory password", "1. Open a web browser and go to http://192.168.1.20/",
+		"Fixed. We checked again", "What you fixed (1)", "Front door: It still takes the factory password", "Saved the report to " + path,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+	if rechecks != 1 {
+		t.Errorf("%d re-checks, want 1", rechecks)
+	}
+	saved, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(saved), `"schema": "porchlight.scan/v1"`) {
+		t.Errorf("saved report is not a porchlight.scan/v1 JSON report")
 	}
 }

@@ -15,8 +15,13 @@ import (
 // each question is printed once, answered with a line of text, and nothing
 // is ever redrawn, so screen readers and pipes read it top to bottom.
 
-// plainWidth is the width plain mode wraps its text to.
-const plainWidth = 78
+// plainWidth is the width plain mode wraps its own sentences to. Device
+// pages, guides and summaries are not wrapped at all (plainUnwrapped), so a
+// web address is never split across lines for a screen reader.
+const (
+	plainWidth     = 78
+	plainUnwrapped = 1 << 12
+)
 
 // plainRun is one plain-mode conversation.
 type plainRun struct {
@@ -165,7 +170,7 @@ func (p *plainRun) pick(a string, n int) (int, bool) {
 func (p *plainRun) device(key string) {
 	for {
 		d := p.s.devices[key]
-		content, _ := detailContent(p.s, d, -1, plainWidth)
+		content, _ := detailContent(p.s, d, -1, plainUnwrapped)
 		fmt.Fprintln(p.out)
 		fmt.Fprintln(p.out, content)
 		a, ok := p.ask("Type a problem number to fix it, n to name this device, or b to go back:")
@@ -192,7 +197,7 @@ func (p *plainRun) fix(key string, i int) {
 	for {
 		d := p.s.devices[key]
 		fmt.Fprintln(p.out)
-		fmt.Fprintln(p.out, fixContent(p.s.styles, d, f.finding, f.passphrase, f.state, f.err, plainWidth))
+		fmt.Fprintln(p.out, fixContent(p.s.styles, d, f.finding, f.passphrase, f.state, f.err, plainUnwrapped))
 		if !f.finding.Guide.Recheck || f.state == fixFixed {
 			p.ask("Press enter to go back.")
 			return
@@ -214,7 +219,7 @@ func (p *plainRun) fix(key string, i int) {
 
 func (p *plainRun) summary() {
 	fmt.Fprintln(p.out)
-	fmt.Fprintln(p.out, summaryContent(p.s, plainWidth))
+	fmt.Fprintln(p.out, summaryContent(p.s, plainUnwrapped))
 	for {
 		a, ok := p.ask("To save a report, type a file name ending in .json, .md or .html, or press enter to finish:")
 		if !ok || a == "" {
