@@ -95,6 +95,10 @@ type Product struct {
 	// Admin is the product's own admin page, where the product lets it be
 	// left with no password at all (not a default login: there is none).
 	Admin *AdminPage `json:"admin_page,omitempty"`
+	// Family marks an entry that stands for a range of a maker's models
+	// ("other Hikvision cameras"): a fact about some of them, such as a
+	// known exploited flaw, proves nothing about the one found.
+	Family bool `json:"family,omitempty"`
 }
 
 // AdminPage is where a product's admin page lives and what only the admin
