@@ -65,12 +65,16 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 
 // interactive runs the TUI on a terminal, or a plain one-shot scan without one.
 func interactive(ctx context.Context, e *env, f *interactiveFlags, opts scan.Options, demo bool, network string) error {
-	store, err := openHistory(f.noHistory)
+	// The demo's simulated devices never go into the history of a real home.
+	store, err := openHistory(f.noHistory || demo)
 	if err != nil {
 		return err
 	}
 	if store != nil {
 		defer store.Close()
+		if r := store.Recovered(); r != nil {
+			fmt.Fprintln(e.stderr, "porchlight: "+r.Notice())
+		}
 	}
 	if !e.tty && !f.plain {
 		// No terminal: scan once and print plain text. Password tests need
