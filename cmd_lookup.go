@@ -60,6 +60,10 @@ func writeLookup(w io.Writer, cat *vendors.Catalog, hits []vendors.SearchResult,
 	for _, s := range buyingAdvice {
 		lw.item(s)
 	}
+	if r := cat.Generic.ReportUK; r.Source.URL != "" {
+		lw.blank()
+		lw.para("Since 29 April 2024 UK law says a smart product must state its update period, give a way to report security problems, and have no shared default password. The Office for Product Safety and Standards enforces this: " + r.Source.URL)
+	}
 	if others := otherHits(hits[1:]); len(others) > 0 {
 		lw.blank()
 		lw.para("Did you mean one of these? " + strings.Join(others, "; ") + ".")

@@ -29,9 +29,12 @@ const genericFile = "generic.json"
 // the loader allocate without bound.
 const maxFileSize = 4 << 20
 
-// Embedded returns the catalogue built into the binary, loaded once. The
-// embedded data is validated by tests, so an error here means a broken build.
-var Embedded = sync.OnceValues(func() (*Catalog, error) {
+// Embedded returns the catalogue built into the binary, loaded once and
+// shared. The embedded data is validated by tests, so an error here means a
+// broken build.
+func Embedded() (*Catalog, error) { return embeddedOnce() }
+
+var embeddedOnce = sync.OnceValues(func() (*Catalog, error) {
 	return Load(embedded)
 })
 
