@@ -94,16 +94,6 @@ func (d *device) password(service, user string) (string, bool) {
 	return "", false
 }
 
-// hasAccount reports whether any account opens service.
-func (d *device) hasAccount(service string) bool {
-	for _, a := range d.spec.Accounts {
-		if slices.Contains(a.Services, service) {
-			return true
-		}
-	}
-	return false
-}
-
 // setPassword changes a user's password and saves the state.
 func (d *device) setPassword(user, password string) error {
 	known := slices.ContainsFunc(d.spec.Accounts, func(a Account) bool { return a.User == user })

@@ -229,7 +229,7 @@ func suback(body []byte) []byte {
 	if p.err != nil || len(codes) == 0 {
 		return nil
 	}
-	out := []byte{mqttSUBACK<<4 | 0, byte(2 + len(codes)), byte(id >> 8), byte(id)}
+	out := []byte{mqttSUBACK << 4, byte(2 + len(codes)), byte(id >> 8), byte(id)}
 	return append(out, codes...)
 }
 

@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -115,6 +114,3 @@ func serveDevice(l *Lab, d *device) error {
 	}
 	return nil
 }
-
-// ctxDone reports whether the lab is closing.
-func ctxDone(ctx context.Context) bool { return ctx.Err() != nil }
