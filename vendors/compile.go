@@ -27,6 +27,7 @@ type compiledRule struct {
 	src     *Rule
 
 	fields   []compiledField
+	needs    fieldMask // evidence kinds every field needs; a quick pre-check
 	txtKey   string
 	firmware *regexp.Regexp
 	model    *regexp.Regexp
@@ -134,6 +135,7 @@ func (cc *compiled) addRule(ci func(string) (*regexp.Regexp, error), m *Maker, p
 			cr.model = re
 		default:
 			cr.fields = append(cr.fields, compiledField{name: f.name, re: re})
+			cr.needs |= fieldBit[f.name]
 		}
 	}
 	if r.HTTPPath != "" {

@@ -41,8 +41,12 @@ func (c *Catalog) Identify(e Evidence) Identification {
 		return id
 	}
 	ouiOrg, _ := c.OUIVendor(e.MAC)
+	have := present(&e, ouiOrg)
 	var matches []ruleMatch
 	for i := range c.compiled.rules {
+		if c.compiled.rules[i].needs&^have != 0 {
+			continue // some field has no evidence at all to match
+		}
 		if m, ok := c.compiled.rules[i].match(&e, ouiOrg); ok {
 			matches = append(matches, m)
 		}
@@ -148,6 +152,44 @@ func (c *Catalog) ouiReason(m *Maker, mac, ouiOrg string) string {
 		return fmt.Sprintf("network card registered to %q", quote(ouiOrg))
 	}
 	return ""
+}
+
+// fieldMask has one bit per rule field kind.
+type fieldMask uint32
+
+var fieldBit = map[string]fieldMask{}
+
+func init() {
+	for i, name := range []string{"manufacturer", "model_name", "model_number", "friendly_name", "hostname", "device_type",
+		"server", "realm", "title", "mdns_service", "txt", "banner", "body", "oui_name"} {
+		fieldBit[name] = 1 << i
+	}
+}
+
+// present marks the kinds of evidence that are not empty. TXT and bodies
+// count as present when there are any; the rule's own key is checked later.
+func present(e *Evidence, ouiOrg string) fieldMask {
+	var m fieldMask
+	set := func(name string, ok bool) {
+		if ok {
+			m |= fieldBit[name]
+		}
+	}
+	set("manufacturer", e.Manufacturer != "")
+	set("model_name", e.ModelName != "")
+	set("model_number", e.ModelNumber != "")
+	set("friendly_name", e.FriendlyName != "")
+	set("hostname", e.Hostname != "")
+	set("device_type", len(e.DeviceTypes) > 0)
+	set("server", len(e.Servers) > 0)
+	set("realm", len(e.Realms) > 0)
+	set("title", len(e.Titles) > 0)
+	set("mdns_service", len(e.MDNSServices) > 0)
+	set("txt", len(e.TXT) > 0)
+	set("banner", len(e.Banners) > 0)
+	set("body", len(e.Bodies) > 0)
+	set("oui_name", ouiOrg != "")
+	return m
 }
 
 // match reports whether every field of the rule matches the evidence.
