@@ -11,7 +11,7 @@ const minimalGeneric = `{
  "data_date": "2026-01-31",
  "report_uk": {"text": "Report it.", "source": {"url": "https://example.org/uk", "checked": "2026-01-02"}},
  "default_logins": [],
- "guides": {"change_password": ["Change it."], "update": ["Update it."],
+ "guides": {"change_password": ["Change it."], "update": ["Update it."], "replace": ["Replace it."],
             "source": {"url": "https://example.org/g", "checked": "2026-01-02"}}
 }`
 
@@ -22,7 +22,7 @@ func makerJSON(id string, productsJSON string) string {
  "support": {"policy": "Five years.", "published": true, "source": {"url": "https://example.org/p", "checked": "2026-01-02"}},
  "disclosure": {"email": "security@example.org", "source": {"url": "https://example.org/d", "checked": "2026-01"}},
  "products": ` + productsJSON + `,
- "guides": {"change_password": ["Change it."], "update": ["Update it."], "source": {"url": "https://example.org/g", "checked": "2026-01-02"}}
+ "guides": {"change_password": ["Change it."], "update": ["Update it."], "replace": ["Replace it."], "source": {"url": "https://example.org/g", "checked": "2026-01-02"}}
 }`
 }
 

@@ -157,14 +157,14 @@ func (c *Catalog) ouiReason(m *Maker, mac, ouiOrg string) string {
 // fieldMask has one bit per rule field kind.
 type fieldMask uint32
 
-var fieldBit = map[string]fieldMask{}
-
-func init() {
+var fieldBit = func() map[string]fieldMask {
+	m := map[string]fieldMask{}
 	for i, name := range []string{"manufacturer", "model_name", "model_number", "friendly_name", "hostname", "device_type",
 		"server", "realm", "title", "mdns_service", "txt", "banner", "body", "oui_name"} {
-		fieldBit[name] = 1 << i
+		m[name] = 1 << i
 	}
-}
+	return m
+}()
 
 // present marks the kinds of evidence that are not empty. TXT and bodies
 // count as present when there are any; the rule's own key is checked later.

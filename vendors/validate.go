@@ -323,6 +323,9 @@ func (k checker) guides(at string, g *Guides) {
 	if len(g.Update) == 0 {
 		k.failf(at+".update", "missing: every maker needs an update guide")
 	}
+	if len(g.Replace) == 0 {
+		k.failf(at+".replace", "missing: every maker needs a guide for when updates end")
+	}
 	for name, steps := range map[string][]string{"change_password": g.ChangePassword, "update": g.Update, "replace": g.Replace} {
 		for i, s := range steps {
 			if strings.TrimSpace(s) == "" || len(s) > maxStep {

@@ -103,8 +103,13 @@ func TestValidateErrors(t *testing.T) {
 		},
 		{
 			name:  "no guides",
-			files: map[string]string{"data/acme.json": strings.Replace(makerJSON("acme", `[`+okProduct+`]`), `"change_password": ["Change it."], "update": ["Update it."], "source": {"url": "https://example.org/g"`, `"change_password": [], "update": ["Update it."], "source": {"url": "https://example.org/g"`, 1)},
+			files: map[string]string{"data/acme.json": strings.Replace(makerJSON("acme", `[`+okProduct+`]`), `"change_password": ["Change it."], "update": ["Update it."], "replace": ["Replace it."]`, `"change_password": [], "update": ["Update it."]`, 1)},
 			want:  `data/acme.json: guides.change_password: missing: every maker needs a password guide`,
+		},
+		{
+			name:  "no replace guide",
+			files: map[string]string{"data/acme.json": strings.Replace(makerJSON("acme", `[`+okProduct+`]`), `, "replace": ["Replace it."]`, ``, 1)},
+			want:  `data/acme.json: guides.replace: missing: every maker needs a guide for when updates end`,
 		},
 		{
 			name:  "unknown device type",
