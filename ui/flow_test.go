@@ -69,8 +69,8 @@ func TestFlowAgainstLab(t *testing.T) {
 	overview := w.until("the household overview", 60*time.Second, func(s string) bool {
 		return strings.Contains(s, "Porchlight · Your home") && strings.Contains(s, "? help")
 	})
-	openCamera(w, overview)
-	choose(w, selectedFactory)
+	page := openCamera(w, overview)
+	choose(w, page, selectedFactory)
 	w.keys("enter")
 	fix := w.text("Change the factory password", 5*time.Second)
 	url := settingsURL.FindString(fix)
@@ -91,7 +91,7 @@ func TestFlowAgainstLab(t *testing.T) {
 
 // openCamera finds the Hikvision camera's row on the overview (drawn whole
 // when the scan ends), moves the cursor to it and opens its page.
-func openCamera(w screenWaiter, overview string) {
+func openCamera(w screenWaiter, overview string) string {
 	w.t.Helper()
 	row := cameraRow(overview)
 	if row < 0 {
@@ -101,7 +101,7 @@ func openCamera(w screenWaiter, overview string) {
 		w.keys("down")
 	}
 	w.keys("enter")
-	w.until("the camera's page", 5*time.Second, func(s string) bool {
+	return w.until("the camera's page", 5*time.Second, func(s string) bool {
 		return strings.Contains(s, "Porchlight · Device") && strings.Contains(s, "Hikvision")
 	})
 }
@@ -124,9 +124,11 @@ func cameraRow(overview string) int {
 var deviceRow = regexp.MustCompile(`^[> ] (AT RISK|NEEDS ATTENTION|OK) `)
 
 // choose moves down a device's problems until the selected one matches want.
-func choose(w screenWaiter, want *regexp.Regexp) {
+func choose(w screenWaiter, page string, want *regexp.Regexp) {
 	w.t.Helper()
-	page := ""
+	if !strings.Contains(page, "It still takes the factory password") {
+		w.t.Fatalf("the camera's page does not list its factory password:\n%s", page)
+	}
 	for range 10 {
 		if want.MatchString(page) {
 			return
