@@ -39,6 +39,10 @@ type Report struct {
 	// Names are the names the household gave devices ("kitchen camera"),
 	// by Device.Key, shown beside what each device is.
 	Names map[string]string `json:"-"`
+
+	// builtinWording makes the renderers ignore every catalogue and use
+	// advice's own wording, so golden files pin the layout, not vendor text.
+	builtinWording bool
 }
 
 // Collect reads events until the channel closes (or ctx ends) and returns the

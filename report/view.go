@@ -72,6 +72,9 @@ func verdictWord(v advice.Verdict) string {
 // catalog is the vendor data for advice: the report's own, else the
 // embedded one, else none (advice then uses its built-in wording).
 func (r *Report) catalog() *vendors.Catalog {
+	if r.builtinWording {
+		return nil
+	}
 	if r.Catalog != nil {
 		return r.Catalog
 	}
