@@ -383,6 +383,9 @@ func (l *Lab) ports(d *device) []Port {
 	if s.IPP != nil && (s.HTTP == nil || !slices.Contains(s.HTTP.Ports, s.IPP.Port)) {
 		add("ipp", s.IPP.Port, false)
 	}
+	if s.SADP != nil {
+		add("sadp", sadpPort, true)
+	}
 	return ps
 }
 

@@ -106,6 +106,7 @@ func loopbackBlocks(pinned netip.Prefix) []netip.Prefix {
 func serveDevice(l *Lab, d *device) error {
 	starters := []func(*Lab, *device) error{
 		serveHTTP, serveSSDP, serveMDNS, serveTelnet, serveRTSP, serveFTP, serveMQTT, serveSSH, serveHostile,
+		serveSADP,
 	}
 	for _, start := range starters {
 		if err := start(l, d); err != nil {

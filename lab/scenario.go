@@ -80,6 +80,7 @@ type DeviceSpec struct {
 	MQTT     *MQTTSpec           `json:"mqtt,omitempty"`
 	SSH      *SSHSpec            `json:"ssh,omitempty"`
 	IPP      *IPPSpec            `json:"ipp,omitempty"`
+	SADP     *SADPSpec           `json:"sadp,omitempty"` // Hikvision discovery (sadp.go)
 	Mappings []PortMapping       `json:"port_mappings,omitempty"`
 	Misbeh   map[string][]string `json:"misbehave,omitempty"`
 }
