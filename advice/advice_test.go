@@ -268,6 +268,9 @@ func TestFixFillsAddress(t *testing.T) {
 	cat := &vendors.Catalog{Generic: vendors.Generic{Guides: vendors.Guides{
 		ChangePassword: []string{"Go to {url} and log in.", "Pick a new password for {address}."},
 	}}}
+	makerAddr := &vendors.Catalog{Generic: vendors.Generic{Guides: vendors.Guides{
+		ChangePassword: []string{"Open a web browser and go to 192.168.0.1 or 192.168.100.1.", "Type the address, such as 192.168.1.64, and log in."},
+	}}}
 	tests := []struct {
 		name      string
 		cat       *vendors.Catalog
@@ -277,6 +280,7 @@ func TestFixFillsAddress(t *testing.T) {
 	}{
 		{"catalogue placeholders", cat, scan.FindDefaultPassword, "Go to http://192.168.1.20/ and log in.", "Pick a new password for 192.168.1.20."},
 		{"built-in", nil, scan.FindDefaultPassword, "Open a web browser and go to http://192.168.1.20/", ""},
+		{"maker's usual address", makerAddr, scan.FindDefaultPassword, "Open a web browser and go to http://192.168.1.20/.", "Type the address, which is http://192.168.1.20/, and log in."},
 		{"no placeholder gets an address step", nil, scan.FindSupportEnded, "Its settings page is at http://192.168.1.20/. Open that in a web browser on a phone or computer at home.", ""},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package advice
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -149,10 +150,26 @@ func supportUnknownSteps(cat *vendors.Catalog, d scan.Device) []string {
 func withAddress(d scan.Device, steps []string) []string {
 	ip, url := Address(d), SettingsURL(d)
 	r := strings.NewReplacer(PlaceAddress, ip, PlaceURL, url, "{ip}", ip)
+	here := ip
+	if hasWeb(d) {
+		here = url
+	}
 	out := make([]string, 0, len(steps)+1)
 	named := false
 	for _, s := range steps {
 		named = named || strings.Contains(s, PlaceAddress) || strings.Contains(s, PlaceURL) || strings.Contains(s, "{ip}")
+		if ip != "" && exampleAddress.MatchString(s) {
+			// A maker's guide names its usual address ("go to 192.168.0.1");
+			// this device's own address is the one that works.
+			s = exampleAddress.ReplaceAllStringFunc(s, func(m string) string {
+				if strings.HasPrefix(m, "such as ") {
+					return "which is " + here
+				}
+				return here
+			})
+			s = strings.ReplaceAll(s, here+" or "+here, here)
+			named = true
+		}
 		out = append(out, r.Replace(s))
 	}
 	if !named && ip != "" {
@@ -164,6 +181,10 @@ func withAddress(d scan.Device, steps []string) []string {
 	}
 	return out
 }
+
+// exampleAddress is an IPv4 address written in a guide as the maker's usual
+// one, with an optional "such as" and scheme.
+var exampleAddress = regexp.MustCompile(`(?:such as )?(?:https?://)?\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/?`)
 
 // Address is the device's IP address as text.
 func Address(d scan.Device) string { return d.IP }
