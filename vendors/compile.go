@@ -18,6 +18,7 @@ type compiled struct {
 	makerOUIs  map[*Maker][]string // "44:19:B6" prefixes
 	probePaths []string
 	search     []searchEntry
+	vocab      []string // every search word, for one similarity pass per query word
 }
 
 // compiledRule is a Rule with its patterns compiled.
@@ -114,6 +115,7 @@ func (c *Catalog) compile(ci func(string) (*regexp.Regexp, error)) error {
 	}
 	sort.Strings(cc.probePaths)
 	cc.search = buildSearch(c.Makers)
+	cc.vocab = searchVocab(cc.search)
 	c.compiled = cc
 	return nil
 }

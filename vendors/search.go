@@ -28,6 +28,24 @@ const (
 	maxHits   = 10
 )
 
+// searchVocab is every word of every entry, once, sorted.
+func searchVocab(entries []searchEntry) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, en := range entries {
+		for _, ws := range [][]string{en.makerW, en.coreW, en.ownW, en.titleW} {
+			for _, w := range ws {
+				if !seen[w] {
+					seen[w] = true
+					out = append(out, w)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func buildSearch(makers []Maker) []searchEntry {
 	var out []searchEntry
 	for i := range makers {
@@ -87,9 +105,13 @@ func (c *Catalog) Search(text string) []SearchResult {
 		return nil
 	}
 	q = append(q, joinedPairs(q)...)
+	sims := make([]wordSims, len(q))
+	for i, w := range q {
+		sims[i] = similarities(w, c.compiled.vocab)
+	}
 	var hits []SearchResult
 	for i := range c.compiled.search {
-		if s, ok := c.compiled.search[i].score(q, len(split(text))); ok {
+		if s, ok := c.compiled.search[i].score(sims, len(split(text))); ok {
 			en := &c.compiled.search[i]
 			hits = append(hits, SearchResult{Maker: en.maker, Product: en.product, Score: s})
 		}
@@ -110,29 +132,55 @@ func joinedPairs(q []string) []string {
 	return out
 }
 
+// wordSims is one query word's similarity to every vocabulary word that
+// it resembles at all (the rest are 0), worked out once per search.
+type wordSims struct {
+	word string
+	sim  map[string]float64
+}
+
+func similarities(q string, vocab []string) wordSims {
+	ws := wordSims{word: q, sim: map[string]float64{}}
+	for _, w := range vocab {
+		if s := similarity(q, w); s > 0 {
+			ws.sim[w] = s
+		}
+	}
+	return ws
+}
+
+// best is the highest similarity of the query word to any of the words.
+func (ws wordSims) best(words []string) float64 {
+	b := 0.0
+	for _, w := range words {
+		b = max(b, ws.sim[w])
+	}
+	return b
+}
+
 // score rates the entry for the query words; q holds n plain words then
 // their joined pairs. A joined pair can stand in for its two words.
-func (en *searchEntry) score(q []string, n int) (float64, bool) {
+func (en *searchEntry) score(q []wordSims, n int) (float64, bool) {
 	sims := make([]float64, n)
 	own := false
 	for i := 0; i < n; i++ {
-		ms, ps := best(q[i], en.makerW), best(q[i], en.ownW)
+		ms, ps := q[i].best(en.makerW), q[i].best(en.ownW)
 		sims[i] = max(ms, ps)
 		// A word names the product when it fits the product better than the
 		// maker's own name; an alias such as "tapo" or "kasa" still counts.
-		if ps >= simTypo && ps > best(q[i], en.coreW) {
+		if ps >= simTypo && ps > q[i].best(en.coreW) {
 			own = true
 		}
-		if ps == simExact && len(q[i]) > 2 && hasDigit(q[i]) {
+		if ps == simExact && len(q[i].word) > 2 && hasDigit(q[i].word) {
 			own = true
 		}
 	}
 	for i := n; i < len(q); i++ {
-		ms, ps := best(q[i], en.makerW), best(q[i], en.ownW)
+		ms, ps := q[i].best(en.makerW), q[i].best(en.ownW)
 		if s := max(ms, ps); s >= simTypo {
 			j := i - n
 			sims[j], sims[j+1] = max(sims[j], s), max(sims[j+1], s)
-			if ps > best(q[i], en.coreW) {
+			if ps > q[i].best(en.coreW) {
 				own = true
 			}
 		}
@@ -155,20 +203,6 @@ func (en *searchEntry) score(q []string, n int) (float64, bool) {
 	return score, score >= minScore
 }
 
-// best is the highest similarity of w to any of the words.
-func best(w string, ws []string) float64 {
-	b := 0.0
-	for _, x := range ws {
-		if s := similarity(w, x); s > b {
-			b = s
-			if b == simExact {
-				break
-			}
-		}
-	}
-	return b
-}
-
 func similarity(q, w string) float64 {
 	switch {
 	case q == w:
@@ -177,7 +211,7 @@ func similarity(q, w string) float64 {
 		return simPrefix
 	case hasDigit(q) || hasDigit(w):
 		return 0
-	case len(q) >= 4 && editDistance(q, w) <= maxTypos(q):
+	case len(q) >= 4 && len(q) <= maxWordLen && editDistance(q, w) <= maxTypos(q):
 		return simTypo
 	}
 	return 0
@@ -194,39 +228,43 @@ func hasDigit(s string) bool {
 	return strings.ContainsFunc(s, unicode.IsDigit)
 }
 
+// maxWordLen bounds the words compared for typos; longer words only match
+// exactly or as a prefix. It keeps each comparison on the stack.
+const maxWordLen = 32
+
 // editDistance is the Damerau-Levenshtein (optimal string alignment)
-// distance, so a swapped pair of letters ("sonso") counts as one typo.
+// distance over bytes, so a swapped pair of letters ("sonso") counts as one
+// typo. Anything more than 2 apart, or longer than maxWordLen, is reported
+// as 3: only "close" matters here.
 func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > 2 || d < -2 {
+	if d := len(a) - len(b); d > 2 || d < -2 || len(a) > maxWordLen || len(b) > maxWordLen {
 		return 3
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
+	var rows [3][maxWordLen + 1]int
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= len(b); j++ {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(rb)]
+	return min(prev[len(b)], 3)
 }
 
 // coverage is the share of the entry's title words that some query word
 // matches, typos allowed.
-func (en *searchEntry) coverage(q []string) float64 {
+func (en *searchEntry) coverage(q []wordSims) float64 {
 	ws := en.titleW
 	if len(ws) == 0 {
 		return 0
@@ -234,7 +272,7 @@ func (en *searchEntry) coverage(q []string) float64 {
 	hit := 0
 	for _, w := range ws {
 		for _, x := range q {
-			if similarity(x, w) >= simTypo {
+			if x.sim[w] >= simTypo {
 				hit++
 				break
 			}

@@ -80,7 +80,7 @@ func TestEditDistance(t *testing.T) {
 		want int
 	}{
 		{"sonos", "sonos", 0}, {"sonso", "sonos", 1}, {"hikvison", "hikvision", 1}, {"netgaer", "netgear", 1},
-		{"abc", "xyz", 3}, {"", "ab", 2}, {"short", "muchlongerword", 3},
+		{"abc", "xyz", 3}, {"", "ab", 2}, {"short", "muchlongerword", 3}, {"abcdef", "ghijkl", 3},
 	}
 	for _, tt := range tests {
 		if got := editDistance(tt.a, tt.b); got != tt.want {
