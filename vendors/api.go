@@ -69,3 +69,26 @@ func (c *Catalog) loadedDay() time.Time {
 	t, _ := parseDay(c.DataDate)
 	return t
 }
+
+// MakerLogins lists the documented default logins of all m's products, each
+// distinct login once (same service, user, password and path), in data
+// order. It is what to try when the maker is known but the product is not:
+// many products of one maker share the same factory login.
+func MakerLogins(m *Maker) []DefaultLogin {
+	if m == nil {
+		return nil
+	}
+	type key struct{ service, user, pass, path string }
+	seen := map[key]bool{}
+	var out []DefaultLogin
+	for i := range m.Products {
+		for _, l := range m.Products[i].Logins {
+			k := key{l.Service, l.Username, l.Password, l.Path}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}

@@ -207,3 +207,19 @@ func TestGuidesArePlain(t *testing.T) {
 		check(c.Makers[i].ID, c.Makers[i].Guides)
 	}
 }
+
+func TestMakerLogins(t *testing.T) {
+	c := mustEmbedded(t)
+	var all int
+	m := c.Maker("linksys")
+	for _, p := range m.Products {
+		all += len(p.Logins)
+	}
+	got := MakerLogins(m)
+	if len(got) != 2 || all <= 2 {
+		t.Errorf("MakerLogins(linksys) = %d logins from %d product entries, want the 2 distinct ones", len(got), all)
+	}
+	if MakerLogins(nil) != nil {
+		t.Error("MakerLogins(nil) is not nil")
+	}
+}
