@@ -68,11 +68,15 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	r := report.Collect(ctx, events, onEvent)
 	r.ToolVersion = version
 	r.VendorsDataDate = opts.Catalog.DataDate
+	nameDevices(ctx, f.noHistory, r)
 	if err := writeReport(e.stdout, r, format); err != nil {
 		return err
 	}
 	if r.Interrupted && ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if err := saveHistory(ctx, e, f.noHistory, r); err != nil {
+		return err
 	}
 	return failOn(r, f.failOn)
 }
