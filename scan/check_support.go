@@ -154,12 +154,18 @@ func (c *checker) newestFix() *vendors.KnownExploit {
 
 // exploits raises known-exploited for each KEV entry that applies to the
 // running firmware: every version when no fix is known, else versions older
-// than the fix. Unknown or incomparable firmware raises nothing.
+// than the fix. Unknown or incomparable firmware raises nothing. An entry
+// with no fix on a product family (a maker's "other cameras") raises
+// nothing either: the flaw is in some of those models, and nothing says this
+// is one of them, so asserting it would be a guess.
 func (c *checker) exploits() {
 	if c.product == nil {
 		return
 	}
 	for _, x := range c.product.Exploits {
+		if x.FixedIn == "" && c.product.Family {
+			continue
+		}
 		evidence := fmt.Sprintf("%s is used in real attacks on %s and no fixed firmware is known", x.CVE, c.name())
 		if x.FixedIn != "" {
 			if n, ok := version.Compare(c.dev.Firmware, x.FixedIn); !ok || n >= 0 {

@@ -46,6 +46,7 @@ func (p *prober) probe(ctx context.Context, ip netip.Addr, emit func(evidence)) 
 	if p.unicast {
 		wg.Go(func() { p.ssdp(ctx, ip, emit) })
 		wg.Go(func() { p.mdns(ctx, ip, emit) })
+		wg.Go(func() { p.sadp(ctx, ip, emit) })
 	}
 	var once sync.Once
 	seen := func() { // the host is there: say so at once, with its MAC if known
@@ -200,6 +201,7 @@ func mdnsEvidence(h mdns.Host) evidence {
 		fill(&e.dev.MDNSName, in.Name)
 	}
 	e.facts.TXT = txt
+	e.facts.MAC = matterMAC(h) // identification only, never the device's key
 	e.facts.FriendlyName = txt["fn"]
 	fill(&e.facts.FriendlyName, e.dev.MDNSName)
 	e.dev.Name = e.facts.FriendlyName

@@ -26,6 +26,7 @@ func (s *scanner) discover(ctx context.Context, emit func(evidence)) {
 	if s.mcast != nil {
 		mc.Go(func() { s.ssdpMulticast(ctx, emit) })
 		mc.Go(func() { s.mdnsMulticast(ctx, emit) })
+		mc.Go(func() { s.sadpMulticast(ctx, emit) })
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() {

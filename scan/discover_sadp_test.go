@@ -1,0 +1,80 @@
+package scan
+
+import (
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/porchlight/porchlight/lab"
+	"github.com/porchlight/porchlight/scan/sadp"
+)
+
+// TestHomeLabIdentifiedWithoutLogin scans the loopback home lab without
+// consent (no login is tried) and checks the two devices whose identity
+// comes from discovery alone: the camera's model and firmware from SADP,
+// and so its outdated firmware and the exploited flaw that firmware has;
+// the Matter thermostat's maker from the MAC its Matter host name spells.
+func TestHomeLabIdentifiedWithoutLogin(t *testing.T) {
+	l := startHome(t)
+	devs := scanLab(t, l, false)
+
+	cam := labDevice(t, l, devs, "camera")
+	if cam.ProductID != "ds-2cd2042wd-i" || cam.Firmware != "V5.2.5 build 141201" || cam.Model != "DS-2CD2042WD-I" ||
+		cam.Serial != "DS-2CD2042WD-I20150112AACH512345678" || !slices.Contains(cam.Sources, "sadp") {
+		t.Errorf("camera: product %q firmware %q model %q serial %q sources %v; want it from SADP (reasons %v)",
+			cam.ProductID, cam.Firmware, cam.Model, cam.Serial, cam.Sources, cam.Reasons)
+	}
+	if cam.MAC != "" {
+		t.Errorf("camera MAC %q on loopback: a MAC a device states about itself must not key it", cam.MAC)
+	}
+	var cves []string
+	outdated := false
+	for _, f := range cam.Findings {
+		switch f.ID {
+		case FindKnownExploited:
+			cves = append(cves, f.Detail["cve"])
+		case FindFirmwareOutdated:
+			outdated = true
+		case FindDefaultPassword:
+			t.Errorf("default-password reported without consent: %+v", f)
+		}
+	}
+	if !outdated || !slices.Equal(cves, []string{"CVE-2017-7921"}) {
+		t.Errorf("camera: firmware-outdated %v, known-exploited %v; want true, [CVE-2017-7921]", outdated, cves)
+	}
+
+	th := labDevice(t, l, devs, "thermostat")
+	if th.MakerID != "google" || th.ProductID != "nest-learning-thermostat-4th-gen" || th.Type != "thermostat" {
+		t.Errorf("thermostat: %s/%s type %q (reasons %v); want google/nest-learning-thermostat-4th-gen from its Matter host name",
+			th.MakerID, th.ProductID, th.Type, th.Reasons)
+	}
+	if len(th.Findings) != 0 {
+		t.Errorf("thermostat: findings %v; it has nothing wrong", ids(th.Findings))
+	}
+}
+
+// TestSADPEvidence: what SADP says lands where identification reads it;
+// the stated MAC identifies but never keys the device.
+func TestSADPEvidence(t *testing.T) {
+	d := sadp.Device{From: netip.MustParseAddr("192.168.1.64"), Model: "DS-2CD2042WD-I", Serial: "DS-2CD2042WD-I2015",
+		MAC: "44:19:b6:6d:20:14", Firmware: "V5.2.5 build 141201"}
+	e := sadpEvidence(d)
+	if e.ip != d.From || e.mac != "" || e.source != "sadp" || e.firmware != d.Firmware || e.dev.Serial != d.Serial ||
+		e.facts.ModelName != d.Model || e.facts.ModelNumber != d.Model || e.facts.MAC != d.MAC {
+		t.Errorf("sadpEvidence = %+v", e)
+	}
+}
+
+// labDevice is the scanned state of the lab device id.
+func labDevice(t *testing.T, l *lab.Lab, devs map[string]Device, id string) Device {
+	t.Helper()
+	info, err := l.Device(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := devs[info.Addr.String()]
+	if !ok {
+		t.Fatalf("lab device %s at %s was not found", id, info.Addr)
+	}
+	return d
+}
