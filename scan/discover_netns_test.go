@@ -58,7 +58,7 @@ func startNetnsLab(t *testing.T, ctx context.Context, scenario string) *lab.Lab 
 }
 
 // TestLabHomeNetns runs `porchlight scan --json` inside the lab's scanner
-// namespace: SSDP and mDNS go multicast on the lab bridge, MACs come from
+// namespace: SSDP, mDNS and SADP go multicast on the lab bridge, MACs come from
 // the neighbour table. Every device must be found with the right maker and
 // type (the thermostat too: here its MAC names the maker) and a MAC.
 func TestLabHomeNetns(t *testing.T) {
@@ -92,7 +92,7 @@ func TestLabHomeNetns(t *testing.T) {
 			if got.MAC != want.MAC || !slices.Contains(got.Sources, "neighbour") {
 				t.Errorf("MAC %q sources %v, want %s from the neighbour table", got.MAC, got.Sources, want.MAC)
 			}
-			for proto, source := range map[string]string{"ssdp": "ssdp", "mdns": "mdns"} {
+			for proto, source := range map[string]string{"ssdp": "ssdp", "mdns": "mdns", "sadp": "sadp"} {
 				if want.Port(proto) != 0 && !slices.Contains(got.Sources, source) {
 					t.Errorf("serves %s but sources are %v: the multicast path missed it", proto, got.Sources)
 				}
