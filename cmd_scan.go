@@ -26,6 +26,7 @@ type scanFlags struct {
 	json, markdown, html bool
 	checkPasswords       bool
 	failOn               string
+	discoverOnly         bool
 }
 
 func runScan(ctx context.Context, e *env, args []string) error {
@@ -37,6 +38,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&f.html, "html", false, "print a self-contained HTML report")
 	fs.BoolVar(&f.checkPasswords, "check-passwords", false, "consent to try each device's documented factory login (a handful of tries, spaced out)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit with code 3 if a finding is at this severity or worse: critical, high, medium, low or info")
+	fs.BoolVar(&f.discoverOnly, "discover-only", false, "advanced: only find devices, with no banners, descriptions or checks (for benchmarks)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -55,6 +57,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opts.CheckPasswords = f.checkPasswords
+	opts.DiscoverOnly = f.discoverOnly
 	events, err := scan.Run(ctx, opts)
 	if err != nil {
 		return err

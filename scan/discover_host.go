@@ -34,6 +34,8 @@ type prober struct {
 	paths   []string
 	unicast bool // also send unicast SSDP and mDNS to every host (loopback, Recheck)
 	macs    *neighCache
+	// discoverOnly skips banners and description fetches (Options.DiscoverOnly).
+	discoverOnly bool
 }
 
 // probe runs every unicast probe on ip and emits evidence as it arrives,
@@ -59,6 +61,9 @@ func (p *prober) probe(ctx context.Context, ip netip.Addr, emit func(evidence)) 
 	if res.Alive {
 		seen()
 	}
+	if p.discoverOnly {
+		res.Open = nil
+	}
 	sem := make(chan struct{}, bannersPerHost)
 	for _, port := range res.Open {
 		select {
@@ -80,6 +85,11 @@ func (p *prober) probe(ctx context.Context, ip netip.Addr, emit func(evidence)) 
 // ssdp asks ip for its UPnP devices and fetches their descriptions.
 func (p *prober) ssdp(ctx context.Context, ip netip.Addr, emit func(evidence)) {
 	resps, _ := ssdp.SearchUnicast(ctx, ip, ssdp.Port, ssdpWait)
+	if p.discoverOnly {
+		for i := range resps {
+			resps[i].Location = ""
+		}
+	}
 	for _, e := range ssdpEvidence(ctx, resps) {
 		emit(e)
 	}

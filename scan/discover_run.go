@@ -58,7 +58,7 @@ func newScanner(opts Options, out chan<- Event) *scanner {
 		}
 	}
 	loop := allLoopback(opts.Targets)
-	s.prober = &prober{ports: opts.Ports, paths: opts.Catalog.ProbePaths(), unicast: loop}
+	s.prober = &prober{ports: opts.Ports, paths: opts.Catalog.ProbePaths(), unicast: loop, discoverOnly: opts.DiscoverOnly}
 	if !loop {
 		s.prober.macs = newNeighCache()
 		s.mcast, _ = multicastInterface(opts.Interface, opts.Targets)
@@ -223,7 +223,7 @@ func (s *scanner) handle(ctx context.Context, e evidence) {
 // maybeReady queues a device for its checks once nothing more is coming for
 // it: the multicast sources are done and every one of its addresses probed.
 func (s *scanner) maybeReady(st *devState) {
-	if st.queued || !s.mcastDone {
+	if st.queued || !s.mcastDone || s.opts.DiscoverOnly {
 		return
 	}
 	for _, ip := range st.ips {

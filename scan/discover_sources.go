@@ -91,7 +91,7 @@ func (s *scanner) ssdpMulticast(ctx context.Context, emit func(evidence)) {
 			return
 		}
 		seen[r.USN+r.Location] = true
-		if r.Location != "" && !seen[r.Location] && perHost[r.From] < locationsPerDev {
+		if r.Location != "" && !seen[r.Location] && perHost[r.From] < locationsPerDev && !s.opts.DiscoverOnly {
 			seen[r.Location] = true
 			perHost[r.From]++
 		} else {

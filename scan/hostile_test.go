@@ -344,3 +344,30 @@ func checkPlainScreens(t *testing.T, ctx context.Context, l *lab.Lab) {
 		t.Errorf("plain screens: %s", bad)
 	}
 }
+
+// TestDiscoverOnly: Options.DiscoverOnly (what the benchmark compares with
+// nmap -sn) still finds every device of the home lab, and checks none.
+func TestDiscoverOnly(t *testing.T) {
+	l, err := lab.StartLoopback(t.Context(), lab.Options{Scenario: "home", MaxMXDelay: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	ch, err := scan.Run(t.Context(), scan.Options{Targets: l.Targets(), DiscoverOnly: true, Concurrency: hostileConcurrency, Timeout: hostileTimeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := report.Collect(t.Context(), ch, nil)
+	found := map[string]bool{}
+	for _, d := range r.Devices {
+		found[d.IP] = true
+		if d.Checked || len(d.Findings) > 0 || d.Location != "" {
+			t.Errorf("%s: checked %v, %d findings, description %q; discovery only should do none of these", d.IP, d.Checked, len(d.Findings), d.Location)
+		}
+	}
+	for _, want := range l.Devices() {
+		if !found[want.Addr.String()] {
+			t.Errorf("%s at %s not found", want.ID, want.Addr)
+		}
+	}
+}

@@ -32,6 +32,10 @@ type Options struct {
 	Concurrency int
 	// LoginSpacing is the pause between two login tries on one device.
 	LoginSpacing time.Duration
+	// DiscoverOnly finds devices (sweep, SSDP and mDNS answers, neighbour
+	// table) without reading banners, fetching descriptions or running
+	// checks: what benchmarks compare with host-discovery tools.
+	DiscoverOnly bool
 }
 
 // Defaults for Options.
