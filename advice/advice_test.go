@@ -255,6 +255,7 @@ func TestSettingsURL(t *testing.T) {
 		{"https", scan.Device{IP: "10.0.0.2", Services: []scan.Service{{Port: 443, Protocol: "https"}}}, "https://10.0.0.2/"},
 		{"ipv6", scan.Device{IP: "fd00::1", Services: []scan.Service{{Port: 8080, Protocol: "http"}}}, "http://[fd00::1]:8080/"},
 		{"no web", scan.Device{IP: "10.0.0.3"}, "http://10.0.0.3/"},
+		{"web port from a finding", scan.Device{IP: "127.0.0.9", Findings: []scan.Finding{{ID: scan.FindDefaultPassword, Service: "http:8080"}}}, "http://127.0.0.9:8080/"},
 	}
 	for _, tt := range tests {
 		if got := SettingsURL(tt.d); got != tt.want {

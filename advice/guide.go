@@ -190,30 +190,42 @@ var exampleAddress = regexp.MustCompile(`(?:such as )?(?:https?://)?\b\d{1,3}(?:
 func Address(d scan.Device) string { return d.IP }
 
 // SettingsURL is the web address of the device's settings page: its first
-// web service, or plain http on the default port.
+// web service, else the web port a finding names, else plain http on the
+// default port.
 func SettingsURL(d scan.Device) string {
 	host := d.IP
 	if a, err := netip.ParseAddr(d.IP); err == nil && a.Is6() && !a.Is4In6() {
 		host = "[" + d.IP + "]"
 	}
-	for _, s := range d.Services {
-		switch {
-		case s.Protocol == "http" && s.Port == 80, s.Protocol == "https" && s.Port == 443:
-			return s.Protocol + "://" + host + "/"
-		case s.Protocol == "http" || s.Protocol == "https":
-			return s.Protocol + "://" + host + ":" + strconv.Itoa(s.Port) + "/"
+	if proto, port, ok := webService(d); ok {
+		if (proto == "http" && port == 80) || (proto == "https" && port == 443) {
+			return proto + "://" + host + "/"
 		}
+		return proto + "://" + host + ":" + strconv.Itoa(port) + "/"
 	}
 	return "http://" + host + "/"
 }
 
-func hasWeb(d scan.Device) bool {
+// webService finds the device's web service: from its services, or from a
+// finding's service ("http:8080") when the services list is incomplete.
+func webService(d scan.Device) (proto string, port int, ok bool) {
 	for _, s := range d.Services {
 		if s.Protocol == "http" || s.Protocol == "https" {
-			return true
+			return s.Protocol, s.Port, true
 		}
 	}
-	return false
+	for _, f := range d.Findings {
+		proto, p, _ := strings.Cut(f.Service, ":")
+		if n, err := strconv.Atoi(p); err == nil && (proto == "http" || proto == "https") {
+			return proto, n, true
+		}
+	}
+	return "", 0, false
+}
+
+func hasWeb(d scan.Device) bool {
+	_, _, ok := webService(d)
+	return ok
 }
 
 // Built-in steps, used when the catalogue has none. Each step is one action.

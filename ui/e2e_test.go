@@ -3,9 +3,9 @@ package ui
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -108,16 +108,18 @@ func TestDemoEndToEnd(t *testing.T) {
 	s.waitFor("the camera's page", 10*time.Second, func(sc string) bool {
 		return strings.Contains(sc, "Porchlight · Device") && strings.Contains(sc, "Hikvision")
 	})
-	for i := 0; !selectedFactory.MatchString(s.screen()); i++ {
-		if i == 10 {
+	// Move down the problems until the factory password is selected,
+	// waiting each time for the selection to reach the next number.
+	for n := 1; !selectedFactory.MatchString(s.screen()); n++ {
+		if n == 10 {
 			t.Fatalf("the factory password problem never got selected:\n%s", s.screen())
 		}
 		s.keys("Down")
-		s.waitFor("a selected problem", 5*time.Second, selectedProblem.MatchString)
+		s.waitText(fmt.Sprintf("> %d. ", n+1), 5*time.Second)
 	}
 	s.keys("Enter")
 	fix := s.waitText("Change the factory password", 10*time.Second)
-	url := regexp.MustCompile(`https?://127\.[0-9.]+(:[0-9]+)?/`).FindString(fix)
+	url := findURL(fix)
 	if url == "" {
 		t.Fatalf("the guide does not show the camera's settings page:\n%s", fix)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -48,7 +49,6 @@ func (w screenWaiter) keys(keys ...string) {
 
 var (
 	selectedFactory = regexp.MustCompile(`> \d+\. It still takes the factory password`)
-	selectedProblem = regexp.MustCompile(`> \d+\. `)
 	settingsURL     = regexp.MustCompile(`https?://127\.[0-9.]+(:[0-9]+)?/`)
 )
 
@@ -73,7 +73,7 @@ func TestFlowAgainstLab(t *testing.T) {
 	choose(w, page, selectedFactory)
 	w.keys("enter")
 	fix := w.text("Change the factory password", 5*time.Second)
-	url := settingsURL.FindString(fix)
+	url := findURL(fix)
 	if url == "" {
 		t.Fatalf("the guide does not give the camera's settings page:\n%s", fix)
 	}
@@ -129,12 +129,21 @@ func choose(w screenWaiter, page string, want *regexp.Regexp) {
 	if !strings.Contains(page, "It still takes the factory password") {
 		w.t.Fatalf("the camera's page does not list its factory password:\n%s", page)
 	}
-	for range 10 {
-		if want.MatchString(page) {
-			return
+	for n := 1; !want.MatchString(page); n++ {
+		if n == 10 {
+			w.t.Fatalf("no problem matching %v on the device page", want)
 		}
 		w.keys("down")
-		page = w.until("a selected problem", 5*time.Second, selectedProblem.MatchString)
+		// Wait for the selection to reach the next problem.
+		page = w.text(fmt.Sprintf("> %d. ", n+1), 5*time.Second)
 	}
-	w.t.Fatalf("no problem matching %v on the device page", want)
+}
+
+// findURL finds the camera's settings page on the screen, even when the
+// guide's line was wrapped in the middle of it.
+func findURL(screen string) string {
+	if u := settingsURL.FindString(screen); u != "" {
+		return u
+	}
+	return settingsURL.FindString(regexp.MustCompile(`[ \t]*\r?\n[ \t]*`).ReplaceAllString(screen, ""))
 }
