@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/porchlight/porchlight/scan/login"
 )
 
 // consentScreen says what Porchlight will do and never does, and asks before
@@ -31,9 +33,9 @@ func newConsentScreen(s *session) *consentScreen {
 	return c
 }
 
-// maxLoginTries is what the consent text promises about the login test; it
-// matches scan's documented cap per service.
-const maxLoginTries = 6
+// maxLoginTries is what the consent text promises about the login test:
+// scan's own cap on tries per service, so the promise cannot drift.
+const maxLoginTries = login.MaxAttempts
 
 // consentText is the explanation above the choice. It fits 80x24 with the
 // choices below it; every promise in it is kept by scan's limits.
