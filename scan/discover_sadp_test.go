@@ -2,8 +2,10 @@ package scan
 
 import (
 	"fmt"
+	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/porchlight/porchlight/lab"
@@ -59,6 +61,48 @@ func checkIdentifiedFromDiscovery(t *testing.T, l *lab.Lab, devs map[string]Devi
 	}
 	if len(th.Findings) != 0 {
 		t.Errorf("thermostat: findings %v; it has nothing wrong", ids(th.Findings))
+	}
+}
+
+// TestHomeLabRecheckAfterFirmwareUpdate installs the camera's update
+// through its own admin page, as a user would, and re-checks it: the
+// re-probe reads the new firmware from SADP, so the firmware and exploit
+// findings are gone.
+func TestHomeLabRecheckAfterFirmwareUpdate(t *testing.T) {
+	l := startHome(t)
+	before := labDevice(t, l, scanLab(t, l, false), "camera")
+	if !slices.Contains(uniqueIDs(before.Findings), FindKnownExploited) {
+		t.Fatalf("camera before the update: %v, want known-exploited", uniqueIDs(before.Findings))
+	}
+	cam, err := l.Device("camera")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, strings.TrimSuffix(cam.AdminURL, "/")+"/update", nil)
+	for _, lg := range cam.Logins {
+		if lg.User == "admin" {
+			req.SetBasicAuth(lg.User, lg.Password)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("installing the update through the admin page: %s", resp.Status)
+	}
+	after, err := Recheck(t.Context(), before, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Firmware != "V5.5.0 build 170725" {
+		t.Errorf("firmware after the update %q, want V5.5.0 build 170725 from SADP", after.Firmware)
+	}
+	for _, id := range []string{FindFirmwareOutdated, FindKnownExploited} {
+		if slices.Contains(uniqueIDs(after.Findings), id) {
+			t.Errorf("after the update still %s: %+v", id, after.Findings)
+		}
 	}
 }
 
