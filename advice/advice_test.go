@@ -86,16 +86,21 @@ func TestAdviceReadability(t *testing.T) {
 		}
 	}
 	texts["passphrase tip"] = PassphraseTip
-	checked := 0
+	checked, worst, worstAt := 0, -100.0, ""
 	for where, text := range texts {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
 		checked++
-		if g := Grade(text); g > maxGrade {
+		g := Grade(text)
+		if g > maxGrade {
 			t.Errorf("%s: grade %.1f > %.0f: %q", where, g, maxGrade, text)
 		}
+		if g > worst {
+			worst, worstAt = g, where
+		}
 	}
+	t.Logf("hardest text: grade %.1f (%s)", worst, worstAt)
 	if checked < 100 {
 		t.Fatalf("checked %d texts, want every template (at least 100)", checked)
 	}
