@@ -11,8 +11,10 @@ import (
 
 	"github.com/porchlight/porchlight/scan/banner"
 	"github.com/porchlight/porchlight/scan/mdns"
+	"github.com/porchlight/porchlight/scan/rtt"
 	"github.com/porchlight/porchlight/scan/ssdp"
 	"github.com/porchlight/porchlight/scan/sweep"
+	"github.com/porchlight/porchlight/scan/unicast"
 	"github.com/porchlight/porchlight/vendors"
 )
 
@@ -34,6 +36,10 @@ type prober struct {
 	paths   []string
 	unicast bool // also send unicast SSDP and mDNS to every host (loopback, Recheck)
 	macs    *neighCache
+	// rtt is how long answers take during this scan: every timeout below
+	// is at least its base and grows when answers come late (a slow
+	// network, or this computer too busy to hear them in time).
+	rtt *rtt.Estimator
 	// discoverOnly skips banners and description fetches (Options.DiscoverOnly).
 	discoverOnly bool
 }
@@ -54,7 +60,7 @@ func (p *prober) probe(ctx context.Context, ip netip.Addr, emit func(evidence)) 
 	seen := func() { // the host is there: say so at once, with its MAC if known
 		once.Do(func() { emit(evidence{ip: ip, mac: p.macs.lookup(ctx, ip), source: "sweep"}) })
 	}
-	res := sweep.Host(ctx, ip, p.ports, sweep.Config{Timeout: connectTimeout}, func(port int) {
+	res := sweep.Host(ctx, ip, p.ports, sweep.Config{Timeout: connectTimeout, RTT: p.rtt}, func(port int) {
 		seen()
 		emit(evidence{ip: ip, source: "sweep", dev: Device{Services: []Service{{Port: port}}}})
 	})
@@ -75,7 +81,7 @@ func (p *prober) probe(ctx context.Context, ip netip.Addr, emit func(evidence)) 
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			r := banner.Probe(ctx, ip, port, banner.Config{ReadTimeout: bannerRead, Paths: p.paths})
+			r := banner.Probe(ctx, ip, port, banner.Config{ReadTimeout: p.rtt.Timeout(bannerRead), Paths: p.paths})
 			emit(bannerEvidence(ip, r))
 		})
 	}
@@ -84,20 +90,25 @@ func (p *prober) probe(ctx context.Context, ip netip.Addr, emit func(evidence)) 
 
 // ssdp asks ip for its UPnP devices and fetches their descriptions.
 func (p *prober) ssdp(ctx context.Context, ip netip.Addr, emit func(evidence)) {
-	resps, _ := ssdp.SearchUnicast(ctx, ip, ssdp.Port, ssdpWait)
+	resps, _ := ssdp.SearchUnicast(ctx, ip, ssdp.Port, p.wait(ssdpWait))
 	if p.discoverOnly {
 		for i := range resps {
 			resps[i].Location = ""
 		}
 	}
-	for _, e := range ssdpEvidence(ctx, resps) {
+	for _, e := range describe(ctx, resps, p.rtt.Timeout(descTimeout)) {
 		emit(e)
 	}
 }
 
+// wait is a unicast query's window: base, or longer while answers are slow.
+func (p *prober) wait(base time.Duration) unicast.Wait {
+	return func() time.Duration { return p.rtt.Timeout(base) }
+}
+
 // mdns browses ip's DNS-SD services directly.
 func (p *prober) mdns(ctx context.Context, ip netip.Addr, emit func(evidence)) {
-	h, _ := mdns.QueryUnicast(ctx, ip, mdns.Port, mdnsWait)
+	h, _ := mdns.QueryUnicast(ctx, ip, mdns.Port, p.wait(mdnsWait))
 	if len(h.Services) > 0 {
 		emit(mdnsEvidence(h))
 	}
@@ -128,10 +139,15 @@ func bannerEvidence(ip netip.Addr, r banner.Result) evidence {
 	return e
 }
 
-// ssdpEvidence turns the answers of one host into evidence, fetching each
-// distinct description (from the answering host only). A LOCATION that
-// points elsewhere becomes a note, not a fetch.
+// ssdpEvidence is describe with the base description timeout.
 func ssdpEvidence(ctx context.Context, resps []ssdp.Response) []evidence {
+	return describe(ctx, resps, descTimeout)
+}
+
+// describe turns the answers of one host into evidence, fetching each
+// distinct description (from the answering host only) within timeout. A
+// LOCATION that points elsewhere becomes a note, not a fetch.
+func describe(ctx context.Context, resps []ssdp.Response, timeout time.Duration) []evidence {
 	var out []evidence
 	fetched := map[string]bool{}
 	for _, r := range resps {
@@ -141,7 +157,7 @@ func ssdpEvidence(ctx context.Context, resps []ssdp.Response) []evidence {
 		}
 		if r.Location != "" && !fetched[r.Location] && len(fetched) < locationsPerDev {
 			fetched[r.Location] = true
-			desc, err := ssdp.Fetch(ctx, r.Location, r.From, descTimeout)
+			desc, err := ssdp.Fetch(ctx, r.Location, r.From, timeout)
 			switch {
 			case err == nil:
 				addDescription(&e, r, desc)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/porchlight/porchlight/scan/rtt"
 )
 
 // finalGrace is how long the last events wait for a reader after the caller
@@ -58,7 +60,7 @@ func newScanner(opts Options, out chan<- Event) *scanner {
 		}
 	}
 	loop := allLoopback(opts.Targets)
-	s.prober = &prober{ports: opts.Ports, paths: opts.Catalog.ProbePaths(), unicast: loop, discoverOnly: opts.DiscoverOnly}
+	s.prober = &prober{ports: opts.Ports, paths: opts.Catalog.ProbePaths(), unicast: loop, discoverOnly: opts.DiscoverOnly, rtt: &rtt.Estimator{}}
 	if !loop {
 		s.prober.macs = newNeighCache()
 		s.mcast, _ = multicastInterface(opts.Interface, opts.Targets)

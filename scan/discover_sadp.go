@@ -19,7 +19,7 @@ const (
 // sadp asks ip's SADP port directly (loopback labs, Recheck): Hikvision
 // cameras state their model and firmware there without a login.
 func (p *prober) sadp(ctx context.Context, ip netip.Addr, emit func(evidence)) {
-	devs, _ := sadp.SearchUnicast(ctx, ip, sadp.Port, sadpWait)
+	devs, _ := sadp.SearchUnicast(ctx, ip, sadp.Port, p.wait(sadpWait))
 	for _, d := range devs {
 		emit(sadpEvidence(d))
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"sync"
+
+	"github.com/porchlight/porchlight/scan/rtt"
 )
 
 // probeHost runs the unicast probes (ports, banners, HTTP, unicast SSDP and
@@ -19,7 +21,7 @@ func probeHost(ctx context.Context, ip netip.Addr, opts Options) (Device, error)
 	if err != nil {
 		return Device{}, err
 	}
-	p := &prober{ports: opts.Ports, paths: opts.Catalog.ProbePaths(), unicast: true}
+	p := &prober{ports: opts.Ports, paths: opts.Catalog.ProbePaths(), unicast: true, rtt: &rtt.Estimator{}}
 	if !ip.IsLoopback() {
 		p.macs = newNeighCache()
 	}

@@ -2,7 +2,9 @@ package mdns
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/porchlight/porchlight/scan/unicast"
 	"golang.org/x/net/dns/dnsmessage"
 	"golang.org/x/net/ipv4"
 )
@@ -213,9 +216,10 @@ func send(ctx context.Context, ex exchange, wait time.Duration, recv func(netip.
 	return nil
 }
 
-// QueryUnicast browses one host by sending queries to ip:port directly.
+// QueryUnicast browses one host by sending queries to ip:port directly,
+// each once more after silence (unicast.Ask).
 // A host without mDNS answers with an ICMP refusal, which ends it at once.
-func QueryUnicast(ctx context.Context, ip netip.Addr, port int, wait time.Duration) (Host, error) {
+func QueryUnicast(ctx context.Context, ip netip.Addr, port int, wait unicast.Wait) (Host, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "udp", net.JoinHostPort(ip.String(), strconv.Itoa(port)))
 	if err != nil {
@@ -223,28 +227,34 @@ func QueryUnicast(ctx context.Context, ip netip.Addr, port int, wait time.Durati
 	}
 	defer conn.Close()
 	defer context.AfterFunc(ctx, func() { conn.Close() })()
-	refused := false
-	ex := func(ctx context.Context, msg []byte, wait time.Duration, recv func(netip.Addr, []record)) error {
-		if refused {
+	// A responder answers each legacy unicast query with one message that
+	// repeats the query's ID (RFC 6762 §6.7); a silent query is sent once
+	// more (unicast.Ask). Each query gets its own ID, so a late answer to an
+	// earlier one is kept but not taken for this one's. A host that refused,
+	// or stayed silent through both tries, is not asked the later rounds.
+	done := false
+	id := uint16(rand.Uint32())
+	ex := func(ctx context.Context, msg []byte, _ time.Duration, recv func(netip.Addr, []record)) error {
+		if done || len(msg) < 2 {
 			return nil
 		}
-		if _, err := conn.Write(msg); err != nil {
-			refused = true
-			return nil
-		}
-		conn.SetReadDeadline(time.Now().Add(wait))
-		buf := make([]byte, maxPacket)
-		n, err := conn.Read(buf)
-		if err != nil {
-			refused = !isTimeout(err)
-			return nil
-		}
-		if recs, err := Parse(buf[:n]); err == nil {
+		id++
+		binary.BigEndian.PutUint16(msg, id)
+		answered := false
+		_, err := unicast.Ask(ctx, conn, msg, wait, maxPacket, func(b []byte) (bool, bool) {
+			recs, err := Parse(b)
+			if err != nil {
+				return false, false
+			}
 			recv(ip, recs)
-		}
+			mine := binary.BigEndian.Uint16(b) == id
+			answered = answered || mine
+			return mine, mine
+		})
+		done = err != nil || !answered
 		return nil
 	}
-	hosts, err := browse(ctx, ex, wait)
+	hosts, err := browse(ctx, ex, wait())
 	if c, ok := hosts[ip]; ok {
 		return c.result(), err
 	}
@@ -290,9 +300,4 @@ func Browse(ctx context.Context, ifi *net.Interface, src netip.Addr, wait time.D
 	}
 	slices.SortFunc(out, func(a, b Host) int { return a.Addr.Compare(b.Addr) })
 	return out, err
-}
-
-func isTimeout(err error) bool {
-	ne, ok := err.(net.Error)
-	return ok && ne.Timeout()
 }

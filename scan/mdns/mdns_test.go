@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/scan/clean"
+	"github.com/porchlight/porchlight/scan/unicast"
 	"golang.org/x/net/dns/dnsmessage"
 )
 
@@ -17,6 +18,10 @@ type responder struct {
 	ip    netip.Addr
 	types map[string][]string // service type -> instance labels
 	txt   []string
+	// repeat sends each answer this many times more, the copies held back
+	// until the next query arrives: late duplicates, as a resent query or
+	// a busy network produces.
+	repeat int
 }
 
 func (z responder) answer(q []byte) []byte {
@@ -63,12 +68,21 @@ func serve(t *testing.T, z responder) int {
 	go func() {
 		defer close(done)
 		buf := make([]byte, 9000)
+		var held [][]byte
 		for {
 			n, from, err := conn.ReadFromUDPAddrPort(buf)
 			if err != nil {
 				return
 			}
-			conn.WriteToUDPAddrPort(z.answer(buf[:n]), from)
+			for _, late := range held {
+				conn.WriteToUDPAddrPort(late, from)
+			}
+			held = held[:0]
+			a := z.answer(buf[:n])
+			for range z.repeat {
+				held = append(held, a)
+			}
+			conn.WriteToUDPAddrPort(a, from)
 		}
 	}()
 	t.Cleanup(func() { conn.Close(); <-done })
@@ -80,7 +94,7 @@ func TestQueryUnicast(t *testing.T) {
 	port := serve(t, responder{ip: ip,
 		types: map[string][]string{"_http._tcp": {"shellyplug-s-0F3E21"}, "_shelly._tcp": {"shellyplug-s-0F3E21"}},
 		txt:   []string{"gen=1", "app=Plug\x1b[31mS", "ver=1.9.4", "ver=2.0", "=novalue", "ID=shellyplug-s-0F3E21"}})
-	h, err := QueryUnicast(t.Context(), ip, port, time.Second)
+	h, err := QueryUnicast(t.Context(), ip, port, unicast.Fixed(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,9 +108,22 @@ func TestQueryUnicast(t *testing.T) {
 	}
 }
 
+func TestQueryUnicastLateDuplicates(t *testing.T) {
+	// Before each answer come late copies of the answer to the previous
+	// query: matching answers to queries by ID keeps every round.
+	ip := netip.MustParseAddr("127.0.0.1")
+	port := serve(t, responder{ip: ip, repeat: 2,
+		types: map[string][]string{"_matter._tcp": {"18B4305C8E12-0000000000000001"}},
+		txt:   []string{"VP=4470+0"}})
+	h, err := QueryUnicast(t.Context(), ip, port, unicast.Fixed(time.Second))
+	if err != nil || h.Hostname != "shellyplug-s-0F3E21" || len(h.Instances) != 1 || h.Instances[0].TXT["vp"] != "4470+0" {
+		t.Fatalf("QueryUnicast = %+v, %v; want the instance with its SRV and TXT", h, err)
+	}
+}
+
 func TestQueryUnicastNobodyThere(t *testing.T) {
 	start := time.Now()
-	h, _ := QueryUnicast(t.Context(), netip.MustParseAddr("127.0.0.1"), 9, 2*time.Second)
+	h, _ := QueryUnicast(t.Context(), netip.MustParseAddr("127.0.0.1"), 9, unicast.Fixed(2*time.Second))
 	if len(h.Services) != 0 {
 		t.Errorf("services from nobody: %+v", h)
 	}

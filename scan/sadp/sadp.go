@@ -28,6 +28,7 @@ import (
 
 	"github.com/porchlight/porchlight/scan/clean"
 	"github.com/porchlight/porchlight/scan/neigh"
+	"github.com/porchlight/porchlight/scan/unicast"
 	"golang.org/x/net/ipv4"
 )
 
@@ -184,10 +185,10 @@ func Probe() []byte {
 }
 
 // SearchUnicast sends the probe to ip:port and returns the answers that
-// arrive within wait (a device answers once; duplicates are merged). A host
-// with nothing on the port answers with an ICMP refusal, which ends the wait
-// early.
-func SearchUnicast(ctx context.Context, ip netip.Addr, port int, wait time.Duration) ([]Device, error) {
+// arrive within wait (a device answers once; duplicates are merged), sending
+// it once more after silence (see unicast.Ask). A host with nothing on the
+// port answers with an ICMP refusal, which ends the wait early.
+func SearchUnicast(ctx context.Context, ip netip.Addr, port int, wait unicast.Wait) ([]Device, error) {
 	var dl net.Dialer
 	conn, err := dl.DialContext(ctx, "udp", net.JoinHostPort(ip.String(), strconv.Itoa(port)))
 	if err != nil {
@@ -195,25 +196,20 @@ func SearchUnicast(ctx context.Context, ip netip.Addr, port int, wait time.Durat
 	}
 	defer conn.Close()
 	defer context.AfterFunc(ctx, func() { conn.Close() })()
-	if _, err := conn.Write(Probe()); err != nil {
-		return nil, fmt.Errorf("sadp: probe %s: %w", ip, err)
-	}
-	_ = conn.SetReadDeadline(time.Now().Add(wait))
 	var out []Device
 	seen := map[string]bool{}
-	buf := make([]byte, maxPacket)
-	for len(out) < 4 {
-		n, err := conn.Read(buf)
-		if err != nil {
-			break // timeout, refusal or cancellation: what we have is the answer
-		}
-		d, err := Parse(buf[:n])
+	_, err = unicast.Ask(ctx, conn, Probe(), wait, maxPacket, func(b []byte) (bool, bool) {
+		d, err := Parse(b)
 		if err != nil || seen[d.MAC+d.Serial] {
-			continue
+			return err == nil, false
 		}
 		seen[d.MAC+d.Serial] = true
 		d.From = ip
 		out = append(out, d)
+		return true, len(out) >= 4
+	})
+	if err != nil && ctx.Err() == nil {
+		return out, fmt.Errorf("sadp: probe %s: %w", ip, err)
 	}
 	return out, nil
 }

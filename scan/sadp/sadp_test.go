@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/porchlight/porchlight/scan/clean"
+	"github.com/porchlight/porchlight/scan/unicast"
 )
 
 // captured is a real DS-2CD2432F-IW's answer to SADP Tool, published at
@@ -161,7 +162,7 @@ func TestSearchUnicast(t *testing.T) {
 		conn.WriteToUDP([]byte(captured), from)
 	}()
 	port := conn.LocalAddr().(*net.UDPAddr).Port
-	devs, err := SearchUnicast(t.Context(), netip.MustParseAddr("127.0.0.1"), port, 300*time.Millisecond)
+	devs, err := SearchUnicast(t.Context(), netip.MustParseAddr("127.0.0.1"), port, unicast.Fixed(300*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestSearchUnicastRefused(t *testing.T) {
 	port := conn.LocalAddr().(*net.UDPAddr).Port
 	conn.Close() // the port is now closed
 	start := time.Now()
-	devs, err := SearchUnicast(t.Context(), netip.MustParseAddr("127.0.0.1"), port, 5*time.Second)
+	devs, err := SearchUnicast(t.Context(), netip.MustParseAddr("127.0.0.1"), port, unicast.Fixed(5*time.Second))
 	if err != nil || len(devs) != 0 {
 		t.Errorf("SearchUnicast on a closed port = %v, %v", devs, err)
 	}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/scan/clean"
+	"github.com/porchlight/porchlight/scan/unicast"
 	"golang.org/x/net/ipv4"
 )
 
@@ -109,9 +110,10 @@ func searchMessage(host string, mx int) []byte {
 }
 
 // SearchUnicast sends M-SEARCH to ip:port and returns the distinct answers
-// that arrive within wait. A host with nothing on the port answers at once
-// with an ICMP refusal, which ends the wait early.
-func SearchUnicast(ctx context.Context, ip netip.Addr, port int, wait time.Duration) ([]Response, error) {
+// that arrive within wait, sending it once more after silence (see
+// unicast.Ask). A host with nothing on the port answers at once with an ICMP
+// refusal, which ends the wait early.
+func SearchUnicast(ctx context.Context, ip netip.Addr, port int, wait unicast.Wait) ([]Response, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "udp", net.JoinHostPort(ip.String(), strconv.Itoa(port)))
 	if err != nil {
@@ -119,25 +121,20 @@ func SearchUnicast(ctx context.Context, ip netip.Addr, port int, wait time.Durat
 	}
 	defer conn.Close()
 	defer context.AfterFunc(ctx, func() { conn.Close() })()
-	if _, err := conn.Write(searchMessage(conn.RemoteAddr().String(), 1)); err != nil {
-		return nil, fmt.Errorf("ssdp: search %s: %w", ip, err)
-	}
-	conn.SetReadDeadline(time.Now().Add(wait))
 	var out []Response
 	seen := map[string]bool{}
-	buf := make([]byte, maxPacket)
-	for len(out) < 64 {
-		n, err := conn.Read(buf)
-		if err != nil {
-			break // timeout, refusal or cancellation: what we have is the answer
-		}
-		r, err := ParseResponse(buf[:n])
+	_, err = unicast.Ask(ctx, conn, searchMessage(conn.RemoteAddr().String(), 1), wait, maxPacket, func(b []byte) (bool, bool) {
+		r, err := ParseResponse(b)
 		if err != nil || seen[r.USN+r.Location] {
-			continue
+			return err == nil, false
 		}
 		seen[r.USN+r.Location] = true
 		r.From = ip
 		out = append(out, r)
+		return true, len(out) >= 64
+	})
+	if err != nil && ctx.Err() == nil {
+		return out, fmt.Errorf("ssdp: search %s: %w", ip, err)
 	}
 	return out, nil
 }

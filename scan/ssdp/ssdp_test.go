@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/scan/clean"
+	"github.com/porchlight/porchlight/scan/unicast"
 )
 
 func TestParseResponse(t *testing.T) {
@@ -194,7 +195,7 @@ func TestSearchUnicast(t *testing.T) {
 		conn.WriteToUDP([]byte("HTTP/1.1 200 OK\r\nLOCATION: http://127.0.0.1:1/d.xml\r\nST: upnp:rootdevice\r\nUSN: uuid:a\r\n\r\n"), from)
 	}()
 	port := conn.LocalAddr().(*net.UDPAddr).Port
-	resps, err := SearchUnicast(t.Context(), netip.MustParseAddr("127.0.0.1"), port, 300*time.Millisecond)
+	resps, err := SearchUnicast(t.Context(), netip.MustParseAddr("127.0.0.1"), port, unicast.Fixed(300*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
