@@ -12,10 +12,16 @@ import (
 
 // Multicast windows: how long we listen for answers.
 const (
-	ssdpMulticastWait = 2 * time.Second
-	mdnsMulticastWait = time.Second // per DNS-SD round
-	descFetchers      = 8           // simultaneous description fetches
-	ssdpQueue         = 64          // answers waiting for a fetcher
+	// Our M-SEARCH says MX: 1, so a conforming device answers within a
+	// second (UDA 1.1 §1.3.3); 300 ms more covers the trip and a busy
+	// device. Every extra millisecond here is added to every scan.
+	ssdpMulticastWait = 1300 * time.Millisecond
+	// mdnsMulticastWait is per DNS-SD round (two or three rounds). Responders
+	// delay shared answers 20-120 ms (RFC 6762 §6), 400-500 ms only after a
+	// truncated query, which we never send.
+	mdnsMulticastWait = 500 * time.Millisecond
+	descFetchers      = 8  // simultaneous description fetches
+	ssdpQueue         = 64 // answers waiting for a fetcher
 )
 
 // discover runs every source: the multicast sources on the chosen interface,
@@ -87,18 +93,23 @@ func (s *scanner) ssdpMulticast(ctx context.Context, emit func(evidence)) {
 	seen := map[string]bool{}
 	perHost := map[netip.Addr]int{}
 	err := ssdp.SearchMulticast(ctx, s.mcast.ifi, s.mcast.src, ssdpMulticastWait, func(r ssdp.Response) {
-		if !inTargets(s.opts.Targets, r.From) || seen[r.USN+r.Location] {
+		key, loc := r.USN+r.Location, r.Location
+		if !inTargets(s.opts.Targets, r.From) || seen[key] {
 			return
 		}
-		seen[r.USN+r.Location] = true
-		if r.Location != "" && !seen[r.Location] && perHost[r.From] < locationsPerDev && !s.opts.DiscoverOnly {
-			seen[r.Location] = true
-			perHost[r.From]++
-		} else {
+		fetch := loc != "" && !seen[loc] && perHost[r.From] < locationsPerDev && !s.opts.DiscoverOnly
+		if !fetch {
 			r.Location = "" // already fetched (or enough from this host): keep the headers only
 		}
 		select {
 		case queue <- r:
+			// Marked only once queued: an answer dropped below must not
+			// stop the repeat (M-SEARCH goes out twice) from being fetched.
+			seen[key] = true
+			if fetch {
+				seen[loc] = true
+				perHost[r.From]++
+			}
 		default: // a flood of answers: drop rather than block the receiver
 		}
 	})
