@@ -41,7 +41,8 @@ labpid=""
 cleanup() {
   trap - EXIT INT TERM
   if [ -n "$labpid" ] && kill -0 "$labpid" 2>/dev/null; then
-    kill -INT "$labpid" 2>/dev/null || true
+    # TERM, not INT: a background job of a script starts with SIGINT ignored.
+    kill -TERM "$labpid" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$labpid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$labpid" 2>/dev/null || true
   fi
