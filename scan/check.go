@@ -2,10 +2,17 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"net"
 	"net/netip"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/porchlight/porchlight/scan/rtt"
 	"github.com/porchlight/porchlight/vendors"
 )
 
@@ -28,6 +35,13 @@ type checkEnv struct {
 	// previous, when not nil, is the same device as last checked (Recheck):
 	// logins proven changed are not tried again.
 	previous *Device
+	// spent counts the credentials an earlier, unfinished run of these
+	// checks already sent, per service key: a second run sends only what is
+	// left of login.MaxAttempts.
+	spent map[string]int
+	// rtt, when not nil, is the scan's estimate of how long answers take:
+	// every exchange waits at least its own timeout, longer while it is slow.
+	rtt *rtt.Estimator
 }
 
 // checker holds one device's check run.
@@ -36,11 +50,40 @@ type checker struct {
 	dev     *Device
 	maker   *vendors.Maker
 	product *vendors.Product
+	// unfinished names, in plain words, the tests that ran out of time or
+	// were stopped: their silence proves nothing.
+	unfinished []string
+	// sent counts the credentials sent per service key, this run and earlier.
+	sent map[string]int
 }
 
+// checkRun is what one run of the checks leaves besides the device.
+type checkRun struct {
+	unfinished []string       // tests that did not finish, in plain words
+	sent       map[string]int // credentials sent per service key, all runs
+}
+
+// ErrUnfinished means a test could not finish (the device or this computer
+// was too slow, or the scan was stopped), so nothing is known from it.
+var ErrUnfinished = errors.New("a test could not finish")
+
+// couldNotFinish is the PSTI reason, and the start of the note, for a device
+// whose tests did not all finish.
+const couldNotFinish = "could not finish the test"
+
 // checkDevice runs every check on an identified device and returns it with
-// Support, Disclosure, PSTI and Findings filled in and Checked set.
+// Support, Disclosure, PSTI and Findings filled in. Checked is set only when
+// every test finished: a test cut short by a timeout or a stop must never
+// read as passed (history would record the problem as fixed). Findings it
+// did prove are kept either way.
 func checkDevice(ctx context.Context, dev Device, env checkEnv) Device {
+	dev, _ = runChecks(ctx, dev, env)
+	return dev
+}
+
+// runChecks is checkDevice that also says which tests did not finish and
+// how many credentials went to each service.
+func runChecks(ctx context.Context, dev Device, env checkEnv) (Device, checkRun) {
 	if env.catalog == nil {
 		env.catalog, _ = vendors.Embedded()
 	}
@@ -48,7 +91,10 @@ func checkDevice(ctx context.Context, dev Device, env checkEnv) Device {
 		env.now = time.Now()
 	}
 	dev.Findings = nil
-	c := &checker{env: env, dev: &dev}
+	c := &checker{env: env, dev: &dev, sent: maps.Clone(env.spent)}
+	if c.sent == nil {
+		c.sent = map[string]int{}
+	}
 	if env.catalog != nil && dev.MakerID != "" {
 		c.maker = env.catalog.Maker(dev.MakerID)
 		c.product = env.catalog.Product(dev.MakerID, dev.ProductID)
@@ -63,13 +109,39 @@ func checkDevice(ctx context.Context, dev Device, env checkEnv) Device {
 		c.upnp(ctx, ip)
 		passwords = c.access(ctx, ip)
 	}
+	if ctx.Err() != nil {
+		c.unfinished = append(c.unfinished, "the scan stopped")
+	}
+	if len(c.unfinished) > 0 && passwords.status != Fail {
+		passwords = verdict{Unknown, couldNotFinish + " (" + c.unfinished[0] + ")"}
+	}
 	dev.PSTI = PSTI{
 		Passwords: passwords.status, Reporting: reporting.status, Updates: updates.status,
 		Reasons: map[string]string{"passwords": passwords.reason, "reporting": reporting.reason, "updates": updates.reason},
 	}
-	dev.Checked = true
-	return dev
+	dev.Checked = len(c.unfinished) == 0
+	return dev, checkRun{unfinished: c.unfinished, sent: c.sent}
 }
+
+// gaveUp records that a test did not finish when err says it ran out of
+// time or was stopped; a refusal or a closed port is an answer, not that.
+func (c *checker) gaveUp(what string, err error) {
+	if err == nil || !cutShort(err) {
+		return
+	}
+	if !slices.Contains(c.unfinished, what) {
+		c.unfinished = append(c.unfinished, what)
+	}
+}
+
+func cutShort(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// timeout is how long one exchange with the device may take now.
+func (c *checker) timeout(base time.Duration) time.Duration { return c.env.rtt.Timeout(base) }
 
 // emit records a finding and reports it at once.
 func (c *checker) emit(f Finding) {
@@ -123,8 +195,12 @@ func Recheck(ctx context.Context, dev Device, opts Options) (Device, error) {
 		now = opts.Now()
 	}
 	prev := dev
-	env := checkEnv{opts: opts, catalog: cat, now: now, previous: &prev}
-	return checkDevice(ctx, merged(dev, fresh), env), nil
+	env := checkEnv{opts: opts, catalog: cat, now: now, previous: &prev, rtt: &rtt.Estimator{}}
+	checked, run := runChecks(ctx, merged(dev, fresh), env)
+	if len(run.unfinished) > 0 {
+		return dev, fmt.Errorf("recheck %s: %w (%s)", ip, ErrUnfinished, strings.Join(run.unfinished, "; "))
+	}
+	return checked, nil
 }
 
 // merged keeps what the full scan knew (multicast answers, the neighbour

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/porchlight/porchlight/scan/login"
 	"github.com/porchlight/porchlight/vendors"
@@ -44,7 +45,8 @@ func (c *checker) openAccess(ctx context.Context, gate *login.Gate) bool {
 	if c.product != nil && c.product.Admin != nil {
 		page := c.product.Admin
 		for _, s := range c.services("http") {
-			res, err := login.HTTPOpen(ctx, gate, login.Target{Port: s.Port, Path: page.Path, Success: pattern(page.Open)})
+			res, err := login.HTTPOpen(ctx, gate, c.target(login.Target{Port: s.Port, Path: page.Path, Success: pattern(page.Open)}))
+			c.gaveUp(fmt.Sprintf("the admin page on port %d did not answer in time", s.Port), err)
 			if err == nil && res.Open {
 				c.anonymous(s, "The admin page has no password", res.Proof)
 				open = true
@@ -53,13 +55,15 @@ func (c *checker) openAccess(ctx context.Context, gate *login.Gate) bool {
 		}
 	}
 	for _, s := range c.services("rtsp") {
-		res, err := login.RTSPOpen(ctx, gate, login.Target{Port: s.Port, Path: c.rtspPath()})
+		res, err := login.RTSPOpen(ctx, gate, c.target(login.Target{Port: s.Port, Path: c.rtspPath()}))
+		c.gaveUp(fmt.Sprintf("the video stream on port %d did not answer in time", s.Port), err)
 		if err == nil && res.Open {
 			c.anonymous(s, "The video stream has no password", res.Proof)
 		}
 	}
 	for _, s := range c.services("mqtt") {
-		res, err := login.MQTTAnonymous(ctx, gate, login.Target{Port: s.Port})
+		res, err := login.MQTTAnonymous(ctx, gate, c.target(login.Target{Port: s.Port}))
+		c.gaveUp(fmt.Sprintf("the message service on port %d did not answer in time", s.Port), err)
 		if err == nil && res.Open {
 			c.anonymous(s, "Its messages are open to anyone", res.Proof)
 		}
@@ -70,7 +74,8 @@ func (c *checker) openAccess(ctx context.Context, gate *login.Gate) bool {
 // anonymousFTP uses the public "anonymous" account, so it waits for consent.
 func (c *checker) anonymousFTP(ctx context.Context, gate *login.Gate) {
 	for _, s := range c.services("ftp") {
-		res, err := login.FTPAnonymous(ctx, gate, login.Target{Port: s.Port})
+		res, err := login.FTPAnonymous(ctx, gate, c.target(login.Target{Port: s.Port}))
+		c.gaveUp(fmt.Sprintf("the file service on port %d did not answer in time", s.Port), err)
 		if err == nil && res.Open {
 			c.anonymous(s, "Its files are open to anyone", res.Proof)
 		}
@@ -80,6 +85,13 @@ func (c *checker) anonymousFTP(ctx context.Context, gate *login.Gate) {
 func (c *checker) anonymous(s Service, title, proof string) {
 	c.emit(Finding{ID: FindAnonymousAccess, Severity: High, Title: title, Service: serviceKey(s),
 		Evidence: proof, Detail: map[string]string{"port": fmt.Sprint(s.Port), "protocol": s.Protocol}})
+}
+
+// target sets t's exchange timeout from the scan's estimate of how long
+// answers take.
+func (c *checker) target(t login.Target) login.Target {
+	t.Timeout = c.timeout(login.DefaultTimeout)
+	return t
 }
 
 func (c *checker) services(protocol string) []Service {
@@ -173,7 +185,7 @@ func (c *checker) serviceLogins(ctx context.Context, gate *login.Gate, s Service
 		run.tested = true
 		return
 	}
-	budget := login.MaxAttempts
+	budget := login.MaxAttempts - c.sent[serviceKey(s)]
 	for _, g := range groups {
 		if budget <= 0 || ctx.Err() != nil {
 			return
@@ -182,8 +194,10 @@ func (c *checker) serviceLogins(ctx context.Context, gate *login.Gate, s Service
 		if len(creds) > budget {
 			creds = creds[:budget]
 		}
-		res, err := tryLogin(ctx, gate, s, g, creds)
+		res, err := tryLogin(ctx, gate, s, g, c.timeout(login.DefaultTimeout), creds)
+		c.gaveUp(fmt.Sprintf("the login on port %d did not answer in time", s.Port), err)
 		budget -= res.Attempts
+		c.sent[serviceKey(s)] += res.Attempts
 		if err != nil || !res.Demanded || !res.Identified {
 			continue
 		}
@@ -228,9 +242,10 @@ func (c *checker) groups(s Service, run *loginRun) []*group {
 	return out
 }
 
-func tryLogin(ctx context.Context, gate *login.Gate, s Service, g *group, creds []login.Cred) (login.Result, error) {
+// tryLogin sends creds to s's login page g, each exchange within timeout.
+func tryLogin(ctx context.Context, gate *login.Gate, s Service, g *group, timeout time.Duration, creds []login.Cred) (login.Result, error) {
 	t := login.Target{Port: s.Port, Path: g.path, TLS: s.Protocol == "https",
-		Identify: pattern(g.first.Identify), Success: pattern(g.first.Success)}
+		Identify: pattern(g.first.Identify), Success: pattern(g.first.Success), Timeout: timeout}
 	switch g.kind {
 	case "http-basic":
 		return login.HTTP(ctx, gate, t, creds)

@@ -44,9 +44,10 @@ func (c *checker) upnp(ctx context.Context, ip netip.Addr) {
 		return // never fetch from another host than the device
 	}
 	gate := login.NewGate(ip, 0, nil) // its dialer refuses every other host
-	client := upnpClient(gate)
+	client := upnpClient(gate, c.timeout(upnpTimeout))
 	root, err := fetchDescription(ctx, client, loc)
 	if err != nil {
+		c.gaveUp("the router's UPnP description did not arrive in time", err)
 		return
 	}
 	for _, m := range igdClients(root, loc) {
@@ -80,7 +81,9 @@ func (c *checker) mappings(ctx context.Context, m mapper) {
 	for i := range maxMappings {
 		_, ext, proto, inPort, inside, enabled, desc, _, err := m.GetGenericPortMappingEntryCtx(ctx, uint16(i))
 		if err != nil {
-			return // SpecifiedArrayIndexInvalid ends the list
+			// SpecifiedArrayIndexInvalid ends the list; a timeout cuts it short.
+			c.gaveUp("the router's list of open ports did not arrive in time", err)
+			return
 		}
 		if !enabled {
 			continue
@@ -102,12 +105,12 @@ func (c *checker) mappings(ctx context.Context, m mapper) {
 
 // upnpClient talks only through gate (so only to the device), never follows
 // a redirect, and caps every answer.
-func upnpClient(gate *login.Gate) *http.Client {
+func upnpClient(gate *login.Gate, timeout time.Duration) *http.Client {
 	return &http.Client{
 		Transport: cappedTransport{&http.Transport{DialContext: gate.Dial, DisableKeepAlives: true,
-			MaxResponseHeaderBytes: 16 << 10, ResponseHeaderTimeout: upnpTimeout}},
+			MaxResponseHeaderBytes: 16 << 10, ResponseHeaderTimeout: timeout}},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Timeout:       upnpTimeout,
+		Timeout:       timeout,
 	}
 }
 

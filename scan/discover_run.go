@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/netip"
 	"strconv"
@@ -41,7 +42,14 @@ type scanner struct {
 type checkMsg struct {
 	key     string
 	dev     *Device  // the checked device, when the checks are done
+	run     checkRun // with dev: what did not finish, credentials sent
 	finding *Finding // one finding, as soon as it is known
+}
+
+// checkJob is one device for a check worker.
+type checkJob struct {
+	dev   Device
+	spent map[string]int // credentials earlier runs sent, per service
 }
 
 func newScanner(opts Options, out chan<- Event) *scanner {
@@ -77,7 +85,7 @@ func (s *scanner) run(ctx context.Context) {
 	defer cancel()
 	evCh := make(chan evidence, 256)
 	resCh := make(chan checkMsg, 64)
-	checkQ := make(chan Device)
+	checkQ := make(chan checkJob)
 	emit := func(e evidence) {
 		select {
 		case evCh <- e:
@@ -110,16 +118,16 @@ func (s *scanner) run(ctx context.Context) {
 }
 
 // loop is the merge goroutine: the only code that touches device state.
-func (s *scanner) loop(ctx context.Context, evCh <-chan evidence, resCh <-chan checkMsg, checkQ chan<- Device, prodDone <-chan struct{}) {
+func (s *scanner) loop(ctx context.Context, evCh <-chan evidence, resCh <-chan checkMsg, checkQ chan<- checkJob, prodDone <-chan struct{}) {
 	ticker := time.NewTicker(250 * time.Millisecond)
 	defer ticker.Stop()
 	discovering := true
 	s.send(ctx, s.progressEvent("discovering"))
 	for discovering || s.checking > 0 || len(s.queue) > 0 {
-		var sendQ chan<- Device
-		var next Device
+		var sendQ chan<- checkJob
+		var next checkJob
 		if len(s.queue) > 0 {
-			sendQ, next = checkQ, copyDevice(s.devs[s.queue[0]].dev)
+			sendQ, next = checkQ, s.nextJob()
 		}
 		select {
 		case <-ctx.Done():
@@ -129,8 +137,7 @@ func (s *scanner) loop(ctx context.Context, evCh <-chan evidence, resCh <-chan c
 		case m := <-resCh:
 			s.handleCheck(ctx, m)
 		case sendQ <- next:
-			s.queue = s.queue[1:]
-			s.checking++
+			s.started(next)
 		case <-prodDone:
 			for drained := false; !drained; { // producers are gone; take what they left
 				select {
@@ -220,6 +227,38 @@ func (s *scanner) handle(ctx context.Context, e evidence) {
 		s.send(ctx, Note{Key: key, Text: e.note})
 	}
 	s.maybeReady(st)
+	if changed && !st.checking {
+		s.checkAgain(st)
+	}
+}
+
+// nextJob is the check job for the device at the head of the queue.
+func (s *scanner) nextJob() checkJob {
+	st := s.devs[s.queue[0]]
+	return checkJob{dev: copyDevice(st.dev), spent: maps.Clone(st.sent)}
+}
+
+// started records that job, the head of the queue, went to a worker.
+func (s *scanner) started(job checkJob) {
+	st := s.devs[s.queue[0]]
+	s.queue = s.queue[1:]
+	s.checking++
+	st.waiting, st.checking = false, true
+	st.runs++
+	st.checked = checkBasis(job.dev)
+}
+
+// checkAgain queues a device whose checks have run for one more run, when
+// evidence that arrived since changed what they depend on; at most
+// maxCheckRuns in all. A run whose tests did not finish is not repeated: a
+// device that hangs would only hang again, and the device is left
+// unchecked, which is the truth.
+func (s *scanner) checkAgain(st *devState) {
+	if st.runs == 0 || st.waiting || st.runs >= maxCheckRuns || checkBasis(st.dev) == st.checked {
+		return
+	}
+	st.waiting = true
+	s.queue = append(s.queue, st.dev.Key)
 }
 
 // maybeReady queues a device for its checks once nothing more is coming for
@@ -233,7 +272,7 @@ func (s *scanner) maybeReady(st *devState) {
 			return
 		}
 	}
-	st.queued = true
+	st.queued, st.waiting = true, true
 	s.queue = append(s.queue, st.dev.Key)
 }
 
@@ -248,23 +287,27 @@ func (s *scanner) handleCheck(ctx context.Context, m checkMsg) {
 	if st == nil || m.dev == nil {
 		return
 	}
+	st.checking = false
+	st.sent = m.run.sent
 	st.dev.Support, st.dev.Disclosure, st.dev.PSTI = m.dev.Support, m.dev.Disclosure, m.dev.PSTI
 	st.dev.Findings, st.dev.Checked = m.dev.Findings, m.dev.Checked
 	s.send(ctx, DeviceUpdated{Device: copyDevice(st.dev)})
+	s.checkAgain(st)
 }
 
 // checkWorker runs checkDevice on each device it is given.
-func (s *scanner) checkWorker(ctx context.Context, in <-chan Device, res chan<- checkMsg) {
-	for dev := range in {
-		env := checkEnv{opts: s.opts, catalog: s.opts.Catalog, now: s.opts.Now(), found: func(f Finding) {
+func (s *scanner) checkWorker(ctx context.Context, in <-chan checkJob, res chan<- checkMsg) {
+	for job := range in {
+		key := job.dev.Key
+		env := checkEnv{opts: s.opts, catalog: s.opts.Catalog, now: s.opts.Now(), rtt: s.prober.rtt, spent: job.spent, found: func(f Finding) {
 			select {
-			case res <- checkMsg{key: dev.Key, finding: &f}:
+			case res <- checkMsg{key: key, finding: &f}:
 			case <-ctx.Done():
 			}
 		}}
-		checked := checkDevice(ctx, dev, env)
+		checked, run := runChecks(ctx, job.dev, env)
 		select {
-		case res <- checkMsg{key: dev.Key, dev: &checked}:
+		case res <- checkMsg{key: key, dev: &checked, run: run}:
 		case <-ctx.Done():
 		}
 	}

@@ -3,6 +3,7 @@ package scan
 import (
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/porchlight/porchlight/vendors"
@@ -33,6 +34,30 @@ type devState struct {
 	firmware string
 	sources  map[string]bool
 	queued   bool // sent to (or waiting for) a check worker
+
+	// Check runs: evidence that arrives after a device went to its checks
+	// and changes what they depend on earns one more run (maxCheckRuns).
+	waiting  bool           // in the scanner's queue
+	checking bool           // with a check worker now
+	runs     int            // check runs started
+	checked  string         // checkBasis of the device its last run was given
+	sent     map[string]int // credentials sent per service, over all runs
+}
+
+// maxCheckRuns bounds the check runs of one device: the first, and one more
+// when later evidence changed what the checks depend on.
+const maxCheckRuns = 2
+
+// checkBasis is what the checks depend on: who made the device, its model,
+// firmware, address and services. A change to any of it after a check ran
+// means the verdicts may be wrong.
+func checkBasis(d Device) string {
+	var b strings.Builder
+	b.WriteString(d.IP + "|" + d.MakerID + "|" + d.ProductID + "|" + d.Type + "|" + d.Firmware + "|" + d.Location)
+	for _, svc := range d.Services {
+		b.WriteString("|" + strconv.Itoa(svc.Port) + "/" + svc.Protocol)
+	}
+	return b.String()
 }
 
 // apply folds e into s and reports whether anything changed.
