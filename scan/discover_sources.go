@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/scan/mdns"
+	"github.com/porchlight/porchlight/scan/pace"
 	"github.com/porchlight/porchlight/scan/ssdp"
 )
 
@@ -39,20 +40,23 @@ func (s *scanner) discover(ctx context.Context, emit func(evidence)) {
 		mc.Wait()
 		emit(evidence{mcastDone: true})
 	})
-	sem := make(chan struct{}, s.opts.Concurrency)
+	// Hosts start as fast as this computer keeps up (scan/pace): on a busy
+	// one, fewer at once, so answers are read before their waits expire.
+	lim := pace.New(s.opts.Concurrency)
+	paceCtx, stopPacing := context.WithCancel(ctx)
+	var pacing sync.WaitGroup
+	pacing.Go(func() { lim.Run(paceCtx) })
 	for _, ip := range s.hosts {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+		if lim.Acquire(ctx) != nil {
 			break
 		}
 		wg.Go(func() {
-			defer func() { <-sem }()
+			defer lim.Release()
 			s.prober.probe(ctx, ip, emit)
 		})
 	}
+	stopPacing()
+	pacing.Wait()
 	wg.Wait()
 	s.neighbours(ctx, emit)
 }
