@@ -131,7 +131,7 @@ func bannerEvidence(ip netip.Addr, r banner.Result) evidence {
 		e.facts.Banners = nonEmpty(r.Banner)
 	}
 	if r.MakeModel != "" {
-		e.facts.ModelName = r.MakeModel
+		e.facts.ModelName, e.facts.ModelFrom = r.MakeModel, "IPP"
 		e.facts.Banners = append(e.facts.Banners, r.MakeModel)
 	}
 	e.facts.FriendlyName = r.Name

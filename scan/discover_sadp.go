@@ -48,6 +48,6 @@ func (s *scanner) sadpMulticast(ctx context.Context, emit func(evidence)) {
 func sadpEvidence(d sadp.Device) evidence {
 	e := evidence{ip: d.From, source: "sadp", firmware: d.Firmware}
 	e.dev.Serial = d.Serial
-	e.facts = vendors.Evidence{MAC: d.MAC, ModelName: d.Model, ModelNumber: d.Model}
+	e.facts = vendors.Evidence{MAC: d.MAC, ModelName: d.Model, ModelNumber: d.Model, ModelFrom: "SADP"}
 	return e
 }

@@ -36,6 +36,14 @@ func checkIdentifiedFromDiscovery(t *testing.T, l *lab.Lab, devs map[string]Devi
 	if cam.MAC != "" {
 		t.Errorf("camera MAC %q on loopback: a MAC a device states about itself must not key it", cam.MAC)
 	}
+	for _, r := range cam.Reasons {
+		if strings.Contains(r, "UPnP model") {
+			t.Errorf("camera reason %q: the model came over SADP, not UPnP (reasons %q)", r, cam.Reasons)
+		}
+	}
+	if !slices.ContainsFunc(cam.Reasons, func(r string) bool { return strings.Contains(r, "SADP model") }) {
+		t.Errorf("camera reasons %q; want the SADP model named as SADP's", cam.Reasons)
+	}
 	var cves []string
 	outdated := false
 	for _, f := range cam.Findings {
@@ -113,7 +121,7 @@ func TestSADPEvidence(t *testing.T) {
 		MAC: "44:19:b6:6d:20:14", Firmware: "V5.2.5 build 141201"}
 	e := sadpEvidence(d)
 	if e.ip != d.From || e.mac != "" || e.source != "sadp" || e.firmware != d.Firmware || e.dev.Serial != d.Serial ||
-		e.facts.ModelName != d.Model || e.facts.ModelNumber != d.Model || e.facts.MAC != d.MAC {
+		e.facts.ModelName != d.Model || e.facts.ModelNumber != d.Model || e.facts.MAC != d.MAC || e.facts.ModelFrom != "SADP" {
 		t.Errorf("sadpEvidence = %+v", e)
 	}
 }

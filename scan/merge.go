@@ -149,6 +149,9 @@ func mergeService(list []Service, svc Service) []Service {
 // are unioned (capped), maps keep the first value per key.
 func mergeFacts(dst *vendors.Evidence, src vendors.Evidence) {
 	fill(&dst.MAC, src.MAC)
+	if dst.ModelName == "" && dst.ModelNumber == "" {
+		dst.ModelFrom = src.ModelFrom // the model's words and their source go together
+	}
 	fill(&dst.Manufacturer, src.Manufacturer)
 	fill(&dst.ModelName, src.ModelName)
 	fill(&dst.ModelNumber, src.ModelNumber)

@@ -220,10 +220,13 @@ const (
 // Evidence is everything discovery learned about one device, in the form the
 // identification rules read. Strings are already cleaned of control bytes.
 type Evidence struct {
-	MAC          string            // "44:19:b6:01:02:03" or ""
-	Manufacturer string            // UPnP manufacturer
-	ModelName    string            // UPnP modelName
-	ModelNumber  string            // UPnP modelNumber
+	MAC          string // "44:19:b6:01:02:03" or ""
+	Manufacturer string // UPnP manufacturer
+	ModelName    string // UPnP modelName (or another source's model, see ModelFrom)
+	ModelNumber  string // UPnP modelNumber (likewise)
+	// ModelFrom names who stated ModelName and ModelNumber, for the
+	// reasons shown to the user: "UPnP" when empty, "SADP", "IPP", ...
+	ModelFrom    string
 	FriendlyName string            // UPnP friendlyName or mDNS instance name
 	DeviceTypes  []string          // UPnP deviceType URNs (root and embedded)
 	Servers      []string          // SSDP SERVER and HTTP Server headers

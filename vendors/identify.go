@@ -201,7 +201,7 @@ func (cr *compiledRule) match(e *Evidence, ouiOrg string) (ruleMatch, bool) {
 			return ruleMatch{}, false
 		}
 		m.score += fieldScore[f.name]
-		m.reasons = append(m.reasons, reason(f.name, cr, got))
+		m.reasons = append(m.reasons, reason(f.name, cr, got, e))
 	}
 	if cr.product != nil {
 		m.score += productBonus
@@ -263,16 +263,25 @@ func (cr *compiledRule) values(name string, e *Evidence, ouiOrg string) []string
 	return nil
 }
 
-// reason says in plain words which evidence a field matched.
-func reason(name string, cr *compiledRule, got string) string {
+// modelFrom names who stated the model: UPnP unless the evidence says.
+func modelFrom(e *Evidence) string {
+	if e.ModelFrom == "" {
+		return "UPnP"
+	}
+	return e.ModelFrom
+}
+
+// reason says in plain words which evidence a field matched, naming the
+// source that said it.
+func reason(name string, cr *compiledRule, got string, e *Evidence) string {
 	q := quote(got)
 	switch name {
 	case "manufacturer":
 		return fmt.Sprintf("UPnP manufacturer %q", q)
 	case "model_name":
-		return fmt.Sprintf("UPnP model name %q", q)
+		return fmt.Sprintf("%s model name %q", modelFrom(e), q)
 	case "model_number":
-		return fmt.Sprintf("UPnP model number %q", q)
+		return fmt.Sprintf("%s model number %q", modelFrom(e), q)
 	case "friendly_name":
 		return fmt.Sprintf("device name %q", q)
 	case "hostname":

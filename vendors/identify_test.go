@@ -159,6 +159,11 @@ func TestIdentify(t *testing.T) {
 			want: "", typ: "printer", model: "Acme LaserWriter 9",
 		},
 		{
+			name: "a model stated over SADP is named as SADP's",
+			e:    Evidence{MAC: "44:19:b6:12:34:56", ModelName: "DS-2CD2042WD-I", ModelNumber: "DS-2CD2042WD-I", ModelFrom: "SADP"},
+			want: "hikvision/ds-2cd2042wd-i", typ: "camera", model: "DS-2CD2042WD-I", reason: `SADP model`,
+		},
+		{
 			name: "a Samsung-looking model name alone is not Samsung",
 			e:    Evidence{ModelName: "UE55H6400"},
 			want: "", typ: "unknown",
