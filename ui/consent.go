@@ -45,7 +45,7 @@ func consentText(network string) string {
 		"It will look at: " + safe(network),
 		"",
 		"It will:",
-		"• ask each device what it is (SSDP, mDNS and web pages), as phones and TVs do",
+		"• ask each device what it is, as phones, TVs and camera apps do (SSDP, mDNS, web pages, Hikvision's SADP)",
 		"• see which services it offers (web, telnet, FTP, RTSP, MQTT, printing)",
 		"• compare its software and update promise with what the maker published",
 		"It never changes anything on a device, never looks beyond your home network, and never sends your results anywhere.",
