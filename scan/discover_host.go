@@ -60,7 +60,7 @@ func (p *prober) probe(ctx context.Context, ip netip.Addr, emit func(evidence)) 
 	seen := func() { // the host is there: say so at once, with its MAC if known
 		once.Do(func() { emit(evidence{ip: ip, mac: p.macs.lookup(ctx, ip), source: "sweep"}) })
 	}
-	res := sweep.Host(ctx, ip, p.ports, sweep.Config{Timeout: connectTimeout, RTT: p.rtt}, func(port int) {
+	res := sweep.Host(ctx, ip, p.ports, sweep.Config{Timeout: connectTimeout, RTT: p.rtt, Present: func() bool { return p.macs.lookup(ctx, ip) != "" }}, func(port int) {
 		seen()
 		emit(evidence{ip: ip, source: "sweep", dev: Device{Services: []Service{{Port: port}}}})
 	})

@@ -28,6 +28,12 @@ type Config struct {
 	// RTT, when set, is the scan's estimate of how long answers take: each
 	// connect waits at least its Timeout(Timeout) and feeds it.
 	RTT *rtt.Estimator
+	// Present, when set, says whether the link layer knows the host (a
+	// neighbour entry with a MAC). It is asked only when the first wave of
+	// connects met silence: an empty address is then given up after one wave
+	// instead of every port, while a host that drops every SYN but answers
+	// ARP is still swept in full.
+	Present func() bool
 	// dial opens a connection (nil: a net.Dialer). Tests use it to lose a
 	// connect the way a dropped SYN or a starved scheduler does.
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -75,9 +81,11 @@ type Result struct {
 // SYN, when its silence is doubtful: the host answered on another port (a
 // live host's silent port is either filtered or lost), or a connect came
 // back well after its timeout (this computer was too busy to hear the
-// answer in time). The second try waits longer by the lateness seen. An
-// address where nothing answers on time is not retried, so empty addresses
-// cost one round.
+// answer in time). The second try waits longer by the lateness seen. Off
+// loopback, an address where the first wave meets silence and the link layer
+// knows no MAC (Config.Present) is given up after that wave, and an address
+// where nothing answers on time is not retried, so empty addresses cost one
+// wave.
 func Host(ctx context.Context, ip netip.Addr, ports []int, cfg Config, open func(port int)) Result {
 	cfg = cfg.withDefaults()
 	var todo []int
@@ -87,7 +95,18 @@ func Host(ctx context.Context, ip netip.Addr, ports []int, cfg Config, open func
 		}
 	}
 	var res Result
-	first := sweepPorts(ctx, ip, todo, cfg, 1, 0, &res, open)
+	first := sweepPorts(ctx, ip, todo[:min(len(todo), cfg.Parallel)], cfg, 1, 0, &res, open)
+	if rest := todo[min(len(todo), cfg.Parallel):]; len(rest) > 0 && ctx.Err() == nil {
+		if !first.answered && first.lag < cfg.Timeout/2 && !ip.Unmap().IsLoopback() && (cfg.Present == nil || !cfg.Present()) {
+			return res // nothing there: a live host on a LAN answers a connect or ARP
+		}
+		more := sweepPorts(ctx, ip, rest, cfg, 1, 0, &res, open)
+		first = pass{
+			silent:   append(first.silent, more.silent...),
+			answered: first.answered || more.answered,
+			lag:      max(first.lag, more.lag),
+		}
+	}
 	if len(first.silent) == 0 || ctx.Err() != nil || (!first.answered && first.lag < cfg.Timeout/2) {
 		return res
 	}

@@ -251,3 +251,45 @@ func TestHostWaitsAsLongAsAnswersTake(t *testing.T) {
 		})
 	}
 }
+
+func TestHostGivesUpAnEmptyAddressAfterOneWave(t *testing.T) {
+	lan, lo := netip.MustParseAddr("192.168.1.30"), netip.MustParseAddr("127.0.0.9")
+	ports := []int{80, 443, 8080, 23, 554, 1883}
+	tests := []struct {
+		name      string
+		ip        netip.Addr
+		plan      map[string][]string
+		present   func() bool
+		wantDials int
+		wantOpen  []int
+	}{
+		{name: "nothing there, no MAC", ip: lan, wantDials: 2},
+		{name: "nothing there, no presence check", ip: lan, present: nil, wantDials: 2},
+		{name: "drops every SYN but answers ARP", ip: lan, present: func() bool { return true }, wantDials: 6},
+		{name: "loopback is never given up", ip: lo, wantDials: 6},
+		{
+			name: "a refusal in the first wave keeps going", ip: lan,
+			plan:      map[string][]string{"192.168.1.30:80": {"refused"}, "192.168.1.30:1883": {"open"}},
+			wantDials: 6 + 4, wantOpen: []int{1883}, // the silent ports of a live host are tried again
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &script{plan: tt.plan, calls: map[string]int{}}
+				present := tt.present
+				if present == nil && tt.name == "nothing there, no MAC" {
+					present = func() bool { return false }
+				}
+				res := Host(t.Context(), tt.ip, ports, Config{Timeout: 400 * time.Millisecond, Parallel: 2, Present: present, dial: s.dial}, nil)
+				dials := 0
+				for _, n := range s.calls {
+					dials += n
+				}
+				if dials != tt.wantDials || !slices.Equal(res.Open, tt.wantOpen) {
+					t.Errorf("Host(%s) made %d connects, open %v; want %d, open %v", tt.ip, dials, res.Open, tt.wantDials, tt.wantOpen)
+				}
+			})
+		})
+	}
+}
