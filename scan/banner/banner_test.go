@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/scan/clean"
+	"github.com/porchlight/porchlight/scan/telnet"
 )
 
 var lo = netip.MustParseAddr("127.0.0.1")
@@ -132,7 +133,7 @@ func TestParseWWWAuthenticate(t *testing.T) {
 func TestProbeTelnet(t *testing.T) {
 	replies := make(chan []byte, 1)
 	port := serve(t, func(c net.Conn) {
-		c.Write([]byte{iac, will, 1, iac, do, 31, iac, sb, 24, 1, iac, se})
+		c.Write([]byte{telnet.IAC, telnet.WILL, 1, telnet.IAC, telnet.DO, 31, telnet.IAC, telnet.SB, 24, 1, telnet.IAC, telnet.SE})
 		got := make([]byte, 6)
 		io.ReadFull(c, got)
 		replies <- got
@@ -143,25 +144,9 @@ func TestProbeTelnet(t *testing.T) {
 	if res.Protocol != "telnet" || res.Auth != "prompt" || res.Banner != "BusyBox on (none) (none) login:" {
 		t.Errorf("telnet = %+v", res)
 	}
-	want := []byte{iac, dont, 1, iac, wont, 31}
+	want := []byte{telnet.IAC, telnet.DONT, 1, telnet.IAC, telnet.WONT, 31}
 	if got := <-replies; !bytes.Equal(got, want) {
 		t.Errorf("telnet replies = %v, want refusals %v", got, want)
-	}
-}
-
-func TestTelnetFilterSplit(t *testing.T) {
-	var f TelnetFilter
-	stream := []byte{'a', iac, do, 24, 'b', iac, iac, 'c', iac, sb, 1, 2, iac, se, 'd'}
-	var text, reply []byte
-	for _, c := range stream { // one byte at a time: commands split across reads
-		tx, rp := f.Feed([]byte{c})
-		text, reply = append(text, tx...), append(reply, rp...)
-	}
-	if string(text) != "ab\uFFFDcd" && string(text) != "abcd" {
-		t.Errorf("text = %q", text)
-	}
-	if !bytes.Equal(reply, []byte{iac, wont, 24}) {
-		t.Errorf("reply = %v", reply)
 	}
 }
 
@@ -298,17 +283,6 @@ func FuzzClassifyGreeting(f *testing.F) {
 		_, s := ClassifyGreeting(b)
 		if !clean.Safe(s) || len(s) > clean.Long {
 			t.Fatalf("greeting = %q", s)
-		}
-	})
-}
-
-func FuzzTelnetFilter(f *testing.F) {
-	f.Add([]byte{iac, do, 1, 'a', iac, sb, 1, iac, se})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var tf TelnetFilter
-		_, reply := tf.Feed(b)
-		if len(reply)%3 != 0 || len(reply) > len(b) {
-			t.Fatalf("reply %v for %v", reply, b)
 		}
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/scan/telnet"
 )
 
 // probeGreeting reads what a server says first (SSH, or any unknown port)
@@ -41,7 +43,7 @@ func probeGreeting(ctx context.Context, ip netip.Addr, port int, cfg Config, res
 // ClassifyGreeting names the protocol of a server's first bytes (ssh, ftp,
 // telnet, smtp, or "" when unknown) and returns the cleaned greeting line.
 func ClassifyGreeting(b []byte) (protocol, text string) {
-	if len(b) > 0 && b[0] == iac {
+	if len(b) > 0 && b[0] == telnet.IAC {
 		return "telnet", ""
 	}
 	s := string(b)

@@ -58,23 +58,6 @@ func FuzzReadRTSPResponse(f *testing.F) {
 	})
 }
 
-func FuzzTelnetFeed(f *testing.F) {
-	f.Add([]byte{iac, do, 1, iac, will, 3, 'l', 'o', 'g', 'i', 'n', ':', ' '})
-	f.Add([]byte{iac, sb, 24, 1, iac, se, iac, iac, 'x'})
-	f.Fuzz(func(t *testing.T, in []byte) {
-		tc := &telnetConn{}
-		data := tc.feed(in)
-		if len(data) > len(in) || len(tc.out)%3 != 0 {
-			t.Fatalf("feed(% x) = %d data bytes, %d reply bytes", in, len(data), len(tc.out))
-		}
-		for i := 0; i < len(tc.out); i += 3 {
-			if tc.out[i] != iac || (tc.out[i+1] != wont && tc.out[i+1] != dont) {
-				t.Fatalf("reply % x is not a refusal", tc.out[i:i+3])
-			}
-		}
-	})
-}
-
 func FuzzClean(f *testing.F) {
 	f.Add("\x1b[31mApp-webs/\x1b[0m\r\n\x07login: ")
 	f.Add("\x1b]0;title\x07ok")

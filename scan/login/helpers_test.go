@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/scan/telnet"
 )
 
 var localhost = netip.MustParseAddr("127.0.0.1")
@@ -49,9 +51,9 @@ func (l lineReader) line() (string, error) {
 			return b.String(), err
 		}
 		switch {
-		case c == iac:
+		case c == telnet.IAC:
 			verb, _ := l.r.ReadByte()
-			if verb >= will {
+			if verb >= telnet.WILL {
 				l.r.ReadByte()
 			}
 		case c == '\n':

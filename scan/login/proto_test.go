@@ -17,18 +17,20 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/porchlight/porchlight/scan/telnet"
 )
 
 // telnetDVR is a Xiongmai-style DVR telnet service: root/xc3511.
 func telnetDVR(tries *atomic.Int32, optionsRefused chan<- bool) func(c net.Conn) {
 	return func(c net.Conn) {
-		c.Write([]byte{iac, do, 1, iac, will, 3})
+		c.Write([]byte{telnet.IAC, telnet.DO, 1, telnet.IAC, telnet.WILL, 3})
 		c.Write([]byte("\r\nLocalHost login: "))
 		r := bufio.NewReader(c)
 		reply := make([]byte, 6)
 		_, err := io.ReadFull(r, reply)
 		select {
-		case optionsRefused <- err == nil && bytes.Equal(reply, []byte{iac, wont, 1, iac, dont, 3}):
+		case optionsRefused <- err == nil && bytes.Equal(reply, []byte{telnet.IAC, telnet.WONT, 1, telnet.IAC, telnet.DONT, 3}):
 		default:
 		}
 		lr := lineReader{r}

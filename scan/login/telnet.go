@@ -7,17 +7,8 @@ import (
 	"os"
 	"regexp"
 	"strings"
-)
 
-// Telnet protocol bytes (RFC 854).
-const (
-	iac  = 255
-	dont = 254
-	do   = 253
-	wont = 252
-	will = 251
-	sb   = 250
-	se   = 240
+	"github.com/porchlight/porchlight/scan/telnet"
 )
 
 var (
@@ -36,56 +27,16 @@ const maxTelnetText = 8 << 10
 // telnetConn reads text from a telnet server, refusing every option it
 // offers (so it never switches into a mode we don't speak).
 type telnetConn struct {
-	c     net.Conn
-	state int // 0 data, 1 after IAC, 2 want option byte, 3 in subnegotiation, 4 IAC in subnegotiation
-	verb  byte
-	out   []byte
+	c   net.Conn
+	opt telnet.Filter
+	out []byte // refusals still to send
 }
 
-// feed processes raw bytes, returning the data bytes and queueing replies.
+// feed processes raw bytes, returning the text and queueing replies.
 func (tc *telnetConn) feed(raw []byte) []byte {
-	var data []byte
-	for _, b := range raw {
-		switch tc.state {
-		case 0:
-			if b == iac {
-				tc.state = 1
-			} else {
-				data = append(data, b)
-			}
-		case 1:
-			switch b {
-			case iac:
-				data = append(data, b)
-				tc.state = 0
-			case do, dont, will, wont:
-				tc.verb, tc.state = b, 2
-			case sb:
-				tc.state = 3
-			default:
-				tc.state = 0
-			}
-		case 2:
-			switch tc.verb {
-			case do:
-				tc.out = append(tc.out, iac, wont, b)
-			case will:
-				tc.out = append(tc.out, iac, dont, b)
-			}
-			tc.state = 0
-		case 3:
-			if b == iac {
-				tc.state = 4
-			}
-		case 4:
-			if b == se {
-				tc.state = 0
-			} else {
-				tc.state = 3
-			}
-		}
-	}
-	return data
+	text, reply := tc.opt.Feed(raw)
+	tc.out = append(tc.out, reply...)
+	return text
 }
 
 // readUntil reads until one of pats matches the cleaned text read so far,
