@@ -154,6 +154,11 @@ func TestPlainFix(t *testing.T) {
 	if rechecks != 1 {
 		t.Errorf("%d re-checks, want 1", rechecks)
 	}
+	// Piped input is not echoed by a terminal, so the transcript repeats each
+	// answer after its question and the next question starts a new line.
+	if !strings.Contains(got, "Type yes, no, or q to quit: yes\n") {
+		t.Errorf("transcript does not show the answer after the consent question:\n%s", got)
+	}
 	saved, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/porchlight/porchlight/scan"
+	"github.com/porchlight/porchlight/scan/clean"
 )
 
 // Plain mode is the same journey as the screens, as a linear conversation:
@@ -29,10 +33,14 @@ type plainRun struct {
 	s     *session
 	out   io.Writer
 	lines <-chan string // answers typed by the person; closed at end of input
+	// echo repeats each answer: input that is not a terminal (a pipe, a
+	// screen reader's helper) is not echoed by anything else, so without it
+	// the transcript runs the next question onto the same line.
+	echo bool
 }
 
 func runPlain(ctx context.Context, s *session) error {
-	p := &plainRun{ctx: ctx, s: s, out: s.cfg.Out, lines: readLines(s.cfg.In)}
+	p := &plainRun{ctx: ctx, s: s, out: s.cfg.Out, lines: readLines(s.cfg.In), echo: !isTerminal(s.cfg.In)}
 	err := p.run()
 	if saveErr := saveHistory(p.s); err == nil {
 		err = saveErr
@@ -64,8 +72,11 @@ func (p *plainRun) ask(question string) (string, bool) {
 	fmt.Fprint(p.out, question+" ")
 	select {
 	case line, ok := <-p.lines:
-		if !ok {
+		switch {
+		case !ok:
 			fmt.Fprintln(p.out)
+		case p.echo:
+			fmt.Fprintln(p.out, clean.String(line, plainWidth))
 		}
 		return strings.TrimSpace(line), ok
 	case <-p.ctx.Done():
@@ -250,4 +261,10 @@ func formatFor(name string) (reportFormat, bool) {
 		}
 	}
 	return reportFormat{}, false
+}
+
+// isTerminal reports whether r is an interactive terminal (which echoes what is typed).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
