@@ -75,20 +75,8 @@ func TestNetnsHomeMulticastSearch(t *testing.T) {
 	if got, want := len(namespacesWithPrefix(t, l.net.(*netnsEnv).prefix)), len(l.devices)+2; got != want {
 		t.Fatalf("%d namespaces, want %d (devices, bridge, scanner)", got, want)
 	}
-	// A real multicast M-SEARCH from the scanner namespace, sent out of its
-	// eth0 (IP_MULTICAST_IF), never the host's interfaces.
-	var conn *net.UDPConn
-	if err := l.InScanner(func() (err error) {
-		conn, err = net.ListenUDP("udp4", &net.UDPAddr{IP: l.ScannerAddr().AsSlice()})
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	pc := ipv4.NewPacketConn(conn)
-	if err := pc.SetMulticastInterface(l.ScannerInterface()); err != nil {
-		t.Fatal(err)
-	}
+	// A real multicast M-SEARCH from the scanner namespace.
+	conn := scannerMulticastConn(t, l)
 	msg := []byte("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: upnp:rootdevice\r\n\r\n")
 	group := &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 1900}
 	want := map[string]bool{}
@@ -230,6 +218,25 @@ func TestNetnsLargeStartsQuickly(t *testing.T) {
 
 // querier sends a query and re-sends it after each second of silence, as
 // real SSDP and mDNS clients do.
+// scannerMulticastConn opens a UDP socket inside the scanner namespace, bound
+// to its address, whose multicast sends leave by the scanner's own eth0
+// (IP_MULTICAST_IF), never the host's interfaces. It closes at test end.
+func scannerMulticastConn(t *testing.T, l *Lab) *net.UDPConn {
+	t.Helper()
+	var conn *net.UDPConn
+	if err := l.InScanner(func() (err error) {
+		conn, err = net.ListenUDP("udp4", &net.UDPAddr{IP: l.ScannerAddr().AsSlice()})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if err := ipv4.NewPacketConn(conn).SetMulticastInterface(l.ScannerInterface()); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
 type querier struct {
 	c    *net.UDPConn
 	msg  []byte

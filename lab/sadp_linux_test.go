@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/net/ipv4"
 )
 
 // TestNetnsSADPMulticast probes 239.255.255.250:37020 from the scanner
@@ -17,18 +15,7 @@ import (
 // only the camera) answers, from its own address, straight to the sender.
 func TestNetnsSADPMulticast(t *testing.T) {
 	l := startNetns(t, "home")
-	var conn *net.UDPConn
-	if err := l.InScanner(func() (err error) {
-		conn, err = net.ListenUDP("udp4", &net.UDPAddr{IP: l.ScannerAddr().AsSlice()})
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	pc := ipv4.NewPacketConn(conn)
-	if err := pc.SetMulticastInterface(l.ScannerInterface()); err != nil {
-		t.Fatal(err)
-	}
+	conn := scannerMulticastConn(t, l)
 	cam := dev(t, l, "camera")
 	q := &querier{c: conn, msg: []byte(strings.Replace(testProbe, "%s", "NS-1", 1)), dst: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: sadpPort}}
 	buf := make([]byte, 8192)
