@@ -116,15 +116,14 @@ func writeReport(w io.Writer, r *report.Report, format string) error {
 // device found, per finding, and per note, for a person watching stderr.
 // Device strings are already cleaned by scan.
 func progressPrinter(w io.Writer) func(scan.Event) {
-	names := map[string]string{}
+	checked := map[string]bool{} // device keys already reported as checked
 	return func(ev scan.Event) {
 		switch ev := ev.(type) {
 		case scan.DeviceFound:
-			names[ev.Device.Key] = ev.Device.IP
 			fmt.Fprintf(w, "found %s\n", deviceLine(ev.Device))
 		case scan.DeviceUpdated:
-			if ev.Device.Checked && names[ev.Device.Key] != "checked" {
-				names[ev.Device.Key] = "checked"
+			if ev.Device.Checked && !checked[ev.Device.Key] {
+				checked[ev.Device.Key] = true
 				fmt.Fprintf(w, "checked %s: %d finding(s)\n", deviceLine(ev.Device), len(ev.Device.Findings))
 			}
 		case scan.Note:
