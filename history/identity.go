@@ -56,9 +56,7 @@ func identifiers(d scan.Device) []identifier {
 	if random {
 		add(kindRMAC, mac)
 	}
-	if d.IP != "" {
-		add(kindHost, d.IP)
-	}
+	add(kindHost, d.IP)
 	return ids
 }
 

@@ -229,22 +229,20 @@ func conflicts(ctx context.Context, q querier, dev DeviceID, ids []identifier) (
 		return false, fmt.Errorf("read identifiers of device %d: %w", dev, err)
 	}
 	defer rows.Close()
-	have := map[string]map[string]bool{}
+	have := map[identifier]bool{} // the device's strong identifiers
+	kinds := map[string]bool{}    // and their kinds
 	for rows.Next() {
-		var kind, value string
-		if err := rows.Scan(&kind, &value); err != nil {
+		var id identifier
+		if err := rows.Scan(&id.kind, &id.value); err != nil {
 			return false, fmt.Errorf("read identifiers of device %d: %w", dev, err)
 		}
-		if have[kind] == nil {
-			have[kind] = map[string]bool{}
-		}
-		have[kind][value] = true
+		have[id], kinds[id.kind] = true, true
 	}
 	if err := rows.Err(); err != nil {
 		return false, fmt.Errorf("read identifiers of device %d: %w", dev, err)
 	}
 	for _, id := range ids {
-		if values := have[id.kind]; len(values) > 0 && !values[id.value] {
+		if kinds[id.kind] && !have[id] {
 			return true, nil
 		}
 	}
