@@ -90,7 +90,7 @@ func detailContent(s *session, d *deviceState, selected, w int) (string, []int) 
 			lines = append(lines, strings.Split(t, "\n")...)
 		}
 	}
-	add(st.Badge(d.verdct)+"  "+st.Heading.Render(cut(d.shown, max(w-badgeWidth-2, 1))),
+	add(st.Badge(d.adv.Verdict)+"  "+st.Heading.Render(cut(d.shown, max(w-badgeWidth-2, 1))),
 		wrap(fmt.Sprintf("%s %s (%s)", safe(dev.Vendor), safe(dev.Model), adv.Kind), w),
 		wrap(fmt.Sprintf("Address %s · software %s", safe(dev.IP), orUnknown(safe(dev.Firmware))), w))
 	add("", st.Heading.Render(fmt.Sprintf("Problems (%d)", len(adv.Findings))))

@@ -139,7 +139,7 @@ func (o *overviewScreen) row(i int) string {
 	if i == o.cursor {
 		text = st.Selected.Render(text)
 	}
-	return cursor + pad(st.Badge(d.verdct), badgeWidth) + " " + text
+	return cursor + pad(st.Badge(d.adv.Verdict), badgeWidth) + " " + text
 }
 
 func (o *overviewScreen) ShortHelp() []key.Binding {

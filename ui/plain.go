@@ -149,7 +149,7 @@ func (p *plainRun) list() {
 	p.say("%s", p.s.household)
 	for i, k := range p.s.order {
 		d := p.s.devices[k]
-		p.say("%d. %s: %s, %s %s (%s), at %s.", i+1, verdictWord(d.verdct), d.shown,
+		p.say("%d. %s: %s, %s %s (%s), at %s.", i+1, verdictWord(d.adv.Verdict), d.shown,
 			orUnknown(safe(d.dev.Vendor)), safe(d.dev.Model), d.adv.Kind, safe(d.dev.IP))
 	}
 }

@@ -51,11 +51,10 @@ type session struct {
 
 // deviceState is one device with its advice, worked out when it changes.
 type deviceState struct {
-	dev    scan.Device
-	adv    advice.Device
-	name   string // the name the person gave it, cleaned
-	shown  string // what lists call it: their name, else the device's own
-	verdct advice.Verdict
+	dev   scan.Device
+	adv   advice.Device
+	name  string // the name the person gave it, cleaned
+	shown string // what lists call it: their name, else the device's own
 }
 
 // fixRecord is one finding the person fixed, confirmed by a re-check.
@@ -134,7 +133,6 @@ func (s *session) put(dev scan.Device) {
 	}
 	d.dev = dev
 	d.adv = advice.Advise(s.cat, dev, s.now)
-	d.verdct = d.adv.Verdict
 	d.shown = displayName(d)
 }
 
