@@ -154,7 +154,9 @@ func TestNetnsAdminLoginAndMDNS(t *testing.T) {
 	if err := pc.JoinGroup(l.ScannerInterface(), &net.UDPAddr{IP: mdnsGroup.AsSlice()}); err != nil {
 		t.Fatal(err)
 	}
-	_ = pc.SetMulticastInterface(l.ScannerInterface())
+	if err := pc.SetMulticastInterface(l.ScannerInterface()); err != nil {
+		t.Fatal(err)
+	}
 	q := []byte("\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x0b_googlecast\x04_tcp\x05local\x00\x00\x0c\x00\x01")
 	streamer := dev(t, l, "streamer")
 	buf := make([]byte, 9000)
