@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,16 +53,14 @@ func TestWriteLookup(t *testing.T) {
 }
 
 func TestLookupCommand(t *testing.T) {
-	var out, errOut strings.Builder
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	if code := run(context.Background(), e, []string{"lookup", "zzzzqqq"}); code != exitOK {
-		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	code, out, errOut := runCLI(t, "lookup", "zzzzqqq")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	if !strings.Contains(out.String(), `Nothing known about "zzzzqqq"`) {
-		t.Errorf("no-match output = %q", out.String())
+	if !strings.Contains(out, `Nothing known about "zzzzqqq"`) {
+		t.Errorf("no-match output = %q", out)
 	}
-	out.Reset()
-	if code := run(context.Background(), e, []string{"lookup"}); code != exitUsage {
+	if code, _, _ := runCLI(t, "lookup"); code != exitUsage {
 		t.Errorf("lookup with no text: exit %d, want %d", code, exitUsage)
 	}
 }
@@ -89,10 +86,8 @@ func TestLookupWithOverlay(t *testing.T) {
 	if err := os.WriteFile(p, []byte(`{"id": "x"`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var out, errOut strings.Builder
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	if code := run(context.Background(), e, []string{"lookup", "--vendors", p, "hue"}); code == exitOK {
-		t.Errorf("lookup with a broken --vendors file succeeded: %q", out.String())
+	if code, out, _ := runCLI(t, "lookup", "--vendors", p, "hue"); code == exitOK {
+		t.Errorf("lookup with a broken --vendors file succeeded: %q", out)
 	}
 }
 
