@@ -144,11 +144,8 @@ func (c *Catalog) ouiReason(m *Maker, mac, ouiOrg string) string {
 	if ouiOrg == "" {
 		return ""
 	}
-	if re := c.compiled.makerOUI[m]; re != nil && re.MatchString(ouiOrg) {
-		return fmt.Sprintf("network card registered to %q", quote(ouiOrg))
-	}
-	prefix := strings.ToUpper(macPrefix(mac))
-	if slices.Contains(c.compiled.makerOUIs[m], prefix) {
+	re := c.compiled.makerOUI[m]
+	if (re != nil && re.MatchString(ouiOrg)) || slices.Contains(c.compiled.makerOUIs[m], strings.ToUpper(macPrefix(mac))) {
 		return fmt.Sprintf("network card registered to %q", quote(ouiOrg))
 	}
 	return ""
@@ -231,6 +228,20 @@ func (cr *compiledRule) field(f compiledField, e *Evidence, ouiOrg string) (stri
 // values lists the evidence a field is matched against.
 func (cr *compiledRule) values(name string, e *Evidence, ouiOrg string) []string {
 	switch name {
+	case "txt":
+		return []string{e.TXT[cr.txtKey]}
+	case "body":
+		return []string{e.Bodies[cr.src.HTTPPath]}
+	case "oui_name":
+		return []string{ouiOrg}
+	}
+	return evidenceValues(name, e)
+}
+
+// evidenceValues lists the evidence of a field kind that needs no TXT key
+// or HTTP path: what rules match against and what captures read from.
+func evidenceValues(name string, e *Evidence) []string {
+	switch name {
 	case "manufacturer":
 		return []string{e.Manufacturer}
 	case "model_name":
@@ -251,14 +262,8 @@ func (cr *compiledRule) values(name string, e *Evidence, ouiOrg string) []string
 		return e.Titles
 	case "mdns_service":
 		return e.MDNSServices
-	case "txt":
-		return []string{e.TXT[cr.txtKey]}
 	case "banner":
 		return e.Banners
-	case "body":
-		return []string{e.Bodies[cr.src.HTTPPath]}
-	case "oui_name":
-		return []string{ouiOrg}
 	}
 	return nil
 }
@@ -342,25 +347,14 @@ func extractAll(mk *Maker, p *Product, matches []ruleMatch, e *Evidence) (firmwa
 // the first group of the first match.
 func capture(re interface{ FindStringSubmatch(string) []string }, from, httpPath string, e *Evidence) string {
 	var vals []string
-	switch {
-	case from == "server":
-		vals = e.Servers
-	case from == "model_number":
-		vals = []string{e.ModelNumber}
-	case from == "model_name":
-		vals = []string{e.ModelName}
-	case from == "friendly_name":
-		vals = []string{e.FriendlyName}
-	case from == "title":
-		vals = e.Titles
-	case from == "banner":
-		vals = e.Banners
-	case from == "body":
+	if path, ok := strings.CutPrefix(from, "body:"); ok {
+		vals = []string{e.Bodies[path]}
+	} else if key, ok := strings.CutPrefix(from, "txt:"); ok {
+		vals = []string{e.TXT[strings.ToLower(key)]}
+	} else if from == "body" {
 		vals = []string{e.Bodies[httpPath]}
-	case strings.HasPrefix(from, "body:"):
-		vals = []string{e.Bodies[strings.TrimPrefix(from, "body:")]}
-	case strings.HasPrefix(from, "txt:"):
-		vals = []string{e.TXT[strings.ToLower(strings.TrimPrefix(from, "txt:"))]}
+	} else {
+		vals = evidenceValues(from, e) // validation allows only the fields firmwareFroms lists
 	}
 	for _, v := range vals {
 		if sm := re.FindStringSubmatch(v); len(sm) > 1 {
