@@ -84,12 +84,8 @@ func (d *detailScreen) scrollToFinding() {
 // first line of each problem so the selection can be scrolled to.
 func detailContent(s *session, d *deviceState, selected, w int) (string, []int) {
 	st, adv, dev := s.styles, d.adv, d.dev
-	var lines []string
-	add := func(text ...string) {
-		for _, t := range text {
-			lines = append(lines, strings.Split(t, "\n")...)
-		}
-	}
+	var lines lineList
+	add := lines.add
 	add(st.Badge(d.adv.Verdict)+"  "+st.Heading.Render(cut(d.shown, max(w-badgeWidth-2, 1))),
 		wrap(fmt.Sprintf("%s %s (%s)", safe(dev.Vendor), safe(dev.Model), adv.Kind), w),
 		wrap(fmt.Sprintf("Address %s · software %s", safe(dev.IP), orUnknown(safe(dev.Firmware))), w))

@@ -69,12 +69,8 @@ func (f *fixScreen) refresh() {
 
 func fixContent(st Styles, d *deviceState, fd advice.Finding, pass advice.Passphrase, state fixState, errText string, w int) string {
 	g := fd.Guide
-	var lines []string
-	add := func(text ...string) {
-		for _, t := range text {
-			lines = append(lines, strings.Split(t, "\n")...)
-		}
-	}
+	var lines lineList
+	add := lines.add
 	add(st.Heading.Render(cut(g.Title, w)),
 		st.Muted.Render(cut("For: "+d.shown+" ("+safe(d.adv.Label)+", "+safe(d.dev.IP)+")", w)),
 		st.Muted.Render(cut("Problem: "+fd.Title, w)), "")

@@ -61,12 +61,8 @@ func (sm *summaryScreen) refresh() {
 
 func summaryContent(s *session, w int) string {
 	st := s.styles
-	var lines []string
-	add := func(text ...string) {
-		for _, t := range text {
-			lines = append(lines, strings.Split(t, "\n")...)
-		}
-	}
+	var lines lineList
+	add := lines.add
 	add(wrap(s.household, w), "")
 	add(st.Heading.Render(fmt.Sprintf("What you fixed (%d)", len(s.fixed))))
 	if len(s.fixed) == 0 {

@@ -67,3 +67,14 @@ func fit(s string, w, h int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// lineList collects a screen's content one line per element, so a screen can
+// tell which line a part starts on (to scroll to it).
+type lineList []string
+
+// add appends texts, splitting any that hold several lines.
+func (l *lineList) add(text ...string) {
+	for _, t := range text {
+		*l = append(*l, strings.Split(t, "\n")...)
+	}
+}
