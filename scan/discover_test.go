@@ -168,10 +168,15 @@ func TestRunRefusesOutOfScope(t *testing.T) {
 		{"public network", "1.1.1.0/24", ErrPublicTarget},
 		{"private too wide", "10.0.0.0/8", ErrTargetTooLarge},
 		{"ipv6 too wide", "fd00::/64", ErrTargetTooLarge},
+		{"ipv4-mapped 10/8", "::ffff:10.0.0.0/104", ErrTargetTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ch, err := Run(t.Context(), Options{Targets: []netip.Prefix{netip.MustParsePrefix(tt.target)}})
+			// Cancelled first: should Run wrongly accept the target, the
+			// scan stops before it sends anything.
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			ch, err := Run(ctx, Options{Targets: []netip.Prefix{netip.MustParsePrefix(tt.target)}})
 			if !errors.Is(err, tt.want) || ch != nil {
 				t.Errorf("Run(%s) = %v, %v; want error %v and no channel", tt.target, ch, err, tt.want)
 			}

@@ -96,7 +96,8 @@ func checkScope(p netip.Prefix) error {
 	if p.Addr().Is6() && !p.Addr().Is4In6() {
 		limit = MaxBits6
 	}
-	if p.Bits() < limit {
+	// An IPv4-mapped prefix is measured as the IPv4 network it covers.
+	if p.Bits()-unmapBits(p) < limit {
 		return &TargetError{Target: p.String(), Err: ErrTargetTooLarge, Limit: limit}
 	}
 	return nil
