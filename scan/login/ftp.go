@@ -115,8 +115,6 @@ func ftpTry(ctx context.Context, g *Gate, t Target, c Cred, res *Result, first b
 		return false, err
 	}
 	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
 	f := &ftpConn{c: conn, r: bufio.NewReaderSize(conn, 1024)}
 	code, banner, err := ReadFTPReply(f.r)
 	if err != nil || code != 220 {

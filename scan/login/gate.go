@@ -115,7 +115,9 @@ func (g *Gate) addr(port int) string {
 	return netip.AddrPortFrom(g.host, uint16(port)).String()
 }
 
-// open dials port (waiting for its turn) and sets the exchange deadline.
+// open dials port (waiting for its turn), sets the exchange deadline, and
+// closes the connection if ctx ends first, so a cancelled check never waits
+// out a silent device.
 func (g *Gate) open(ctx context.Context, t Target) (net.Conn, error) {
 	c, err := g.Dial(ctx, "tcp", g.addr(t.Port))
 	if err != nil {
@@ -125,5 +127,17 @@ func (g *Gate) open(ctx context.Context, t Target) (net.Conn, error) {
 		c.Close()
 		return nil, fmt.Errorf("set deadline on %s: %w", g.addr(t.Port), err)
 	}
-	return c, nil
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	return &ctxConn{Conn: c, stop: stop}, nil
+}
+
+// ctxConn stops watching its context when closed.
+type ctxConn struct {
+	net.Conn
+	stop func() bool
+}
+
+func (c *ctxConn) Close() error {
+	c.stop()
+	return c.Conn.Close()
 }

@@ -3,6 +3,7 @@ package login
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/netip"
 	"sync"
@@ -100,5 +101,49 @@ func TestGateRefusesOtherHosts(t *testing.T) {
 	}
 	if got := NewGate(netip.MustParseAddr("::ffff:127.0.0.1"), 0, pd.dial).Host(); got != localhost {
 		t.Errorf("Host() = %v, want the unmapped %v", got, localhost)
+	}
+}
+
+// TestCancelEndsExchange: a device that accepts and then says nothing must
+// not hold a check past its context, whatever the protocol.
+func TestCancelEndsExchange(t *testing.T) {
+	tests := []struct {
+		name string
+		try  func(context.Context, *Gate, Target) (Result, error)
+	}{
+		{"ftp", func(ctx context.Context, g *Gate, tg Target) (Result, error) { return FTP(ctx, g, tg, creds("a/b")) }},
+		{"telnet", func(ctx context.Context, g *Gate, tg Target) (Result, error) { return Telnet(ctx, g, tg, creds("a/b")) }},
+		{"rtsp", RTSPOpen},
+		{"mqtt", MQTTAnonymous},
+		{"ssh", func(ctx context.Context, g *Gate, tg Target) (Result, error) { return SSH(ctx, g, tg, creds("a/b")) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			port := tcpServer(t, func(c net.Conn) {
+				io.Copy(io.Discard, c) // silent until we hang up
+			})
+			dialled := make(chan struct{}, 1)
+			g := NewGate(localhost, 0, func(ctx context.Context, network, addr string) (net.Conn, error) {
+				c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+				dialled <- struct{}{}
+				return c, err
+			})
+			go func() {
+				<-dialled
+				cancel()
+			}()
+			start := time.Now()
+			tt.try(ctx, g, Target{Port: port, Timeout: time.Minute})
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("returned %v after the context ended, want promptly", d)
+			}
+			c, err := g.Dial(t.Context(), "tcp", g.addr(port))
+			if err != nil {
+				t.Fatalf("gate still held after cancel: %v", err)
+			}
+			c.Close()
+		})
 	}
 }

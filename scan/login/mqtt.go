@@ -35,8 +35,6 @@ func MQTTAnonymous(ctx context.Context, g *Gate, t Target) (Result, error) {
 		return res, err
 	}
 	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
 	if _, err := conn.Write(connect); err != nil {
 		return res, fmt.Errorf("mqtt connect to %s: %w", g.addr(t.Port), err)
 	}

@@ -44,8 +44,6 @@ func (g *Gate) describe(ctx context.Context, t Target, auth string) (RTSPRespons
 		return RTSPResponse{}, err
 	}
 	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
 	req := "DESCRIBE " + g.rtspURL(t) + " RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\nUser-Agent: porchlight\r\n"
 	if auth != "" {
 		req += "Authorization: " + auth + "\r\n"

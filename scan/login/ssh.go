@@ -106,8 +106,6 @@ func sshConnect(ctx context.Context, g *Gate, t Target, user string, auth []ssh.
 	}
 	vc := &versionConn{Conn: conn}
 	defer vc.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
 	cfg := &ssh.ClientConfig{
 		User: user,
 		Auth: auth,

@@ -108,8 +108,6 @@ func telnetTry(ctx context.Context, g *Gate, t Target, c Cred, res *Result, firs
 		return false, err
 	}
 	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
 	tc := &telnetConn{c: conn}
 	text, which, err := tc.readUntil(loginPrompt, passwordPrompt, openShell)
 	if first {
