@@ -43,11 +43,11 @@ func SupportEnd(p *Product) (time.Time, bool) {
 	return last, ok
 }
 
-// status compares the product's end date with the calendar day of now.
+// Status returns the support status of p on the calendar day of now.
 // A product without an end date is unknown, whatever its maker's policy
 // says: a policy such as "five years after we stop selling it" gives no
 // date we could check against.
-func (c *Catalog) status(p *Product, now time.Time) SupportStatus {
+func (c *Catalog) Status(p *Product, now time.Time) SupportStatus {
 	last, ok := SupportEnd(p)
 	if !ok {
 		return UnknownSupp

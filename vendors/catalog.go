@@ -7,8 +7,6 @@
 // catalogue is read-only once loaded; it imports nothing else from Porchlight.
 package vendors
 
-import "time"
-
 // Catalog is the loaded, validated and compiled vendor knowledge.
 // It is safe for concurrent use and never modified after Load returns.
 type Catalog struct {
@@ -247,10 +245,4 @@ type Identification struct {
 	Type     string   // device type, "unknown" when nothing says
 	Firmware string
 	Reasons  []string // "UPnP manufacturer \"TP-Link\"", ...
-}
-
-// Status returns the support status of p on the given day, using the maker's
-// policy when the product has no end date.
-func (c *Catalog) Status(p *Product, now time.Time) SupportStatus {
-	return c.status(p, now)
 }
