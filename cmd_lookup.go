@@ -72,7 +72,7 @@ func writeLookup(w io.Writer, cat *vendors.Catalog, hits []vendors.SearchResult,
 	lw.para(fmt.Sprintf("Facts checked up to %s. They can change: check the maker's website before you buy.", longDate(cat.DataDate)))
 }
 
-// buyingAdvice is the three PSTI questions, in a shopper's words.
+// buyingAdvice is the three PSTI requirements and how updates arrive, in a shopper's words.
 var buyingAdvice = []string{
 	"A date until which the maker promises security updates. Longer is better.",
 	"A public way to report security problems to the maker.",
@@ -218,7 +218,7 @@ func longDate(s string) string {
 	return s
 }
 
-// onOrIn picks "on " for a day and "in " for a month or year.
+// onOrIn picks "on " for a day, "at " for a year ("at the end of 2027") and "in " for a month.
 func onOrIn(s string) string {
 	switch len(s) {
 	case len(time.DateOnly):
