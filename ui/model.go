@@ -88,7 +88,6 @@ type Model struct {
 	// feed holds the scan's events; consumed is how many the session has taken.
 	feed     *feed
 	consumed int
-	scanErr  error
 	quitting bool
 }
 
@@ -222,7 +221,6 @@ func (m *Model) startScan(allow bool) tea.Cmd {
 }
 
 func (m *Model) scanFailed(err error) tea.Cmd {
-	m.scanErr = err
 	m.s.notes = append(m.s.notes, "The check could not start: "+err.Error())
 	m.s.scanDone = true
 	m.active = screenOverview
