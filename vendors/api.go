@@ -64,12 +64,6 @@ func (c *Catalog) Status(p *Product, now time.Time) SupportStatus {
 	return Supported
 }
 
-// loadedDay is the data date as a time, for tests and fuzzing; zero when unset.
-func (c *Catalog) loadedDay() time.Time {
-	t, _ := parseDay(c.DataDate)
-	return t
-}
-
 // MakerLogins lists the documented default logins of all m's products, each
 // distinct login once (same service, user, password and path), in data
 // order. It is what to try when the maker is known but the product is not:

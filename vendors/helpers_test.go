@@ -4,7 +4,14 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
+
+// loadedDay is the data date as a time; zero when unset.
+func (c *Catalog) loadedDay() time.Time {
+	t, _ := parseDay(c.DataDate)
+	return t
+}
 
 // minimalGeneric is a valid generic.json for catalogues built in tests.
 const minimalGeneric = `{
