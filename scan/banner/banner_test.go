@@ -130,23 +130,35 @@ func TestParseWWWAuthenticate(t *testing.T) {
 	}
 }
 
+// TestProbeTelnet talks to a one-session telnet server (as many cameras
+// are) on its own port and on a port that names no protocol: one connection
+// each, options refused, the greeting read up to its prompt.
 func TestProbeTelnet(t *testing.T) {
-	replies := make(chan []byte, 1)
-	port := serve(t, func(c net.Conn) {
-		c.Write([]byte{telnet.IAC, telnet.WILL, 1, telnet.IAC, telnet.DO, 31, telnet.IAC, telnet.SB, 24, 1, telnet.IAC, telnet.SE})
-		got := make([]byte, 6)
-		io.ReadFull(c, got)
-		replies <- got
-		io.WriteString(c, "\r\nBusyBox on (none)\r\n\x1b[1m(none) login: ")
-		io.ReadAll(c) // hold the line until the prober hangs up
-	})
-	res := ProbeAs(t.Context(), lo, port, "telnet", Config{})
-	if res.Protocol != "telnet" || res.Auth != "prompt" || res.Banner != "BusyBox on (none) (none) login:" {
-		t.Errorf("telnet = %+v", res)
-	}
-	want := []byte{telnet.IAC, telnet.DONT, 1, telnet.IAC, telnet.WONT, 31}
-	if got := <-replies; !bytes.Equal(got, want) {
-		t.Errorf("telnet replies = %v, want refusals %v", got, want)
+	for _, tt := range []struct{ name, protocol string }{{"telnet port", "telnet"}, {"unknown port", ""}} {
+		t.Run(tt.name, func(t *testing.T) {
+			replies := make(chan []byte, 2)
+			var conns atomic.Int32
+			port := serve(t, func(c net.Conn) {
+				conns.Add(1)
+				c.Write([]byte{telnet.IAC, telnet.WILL, 1, telnet.IAC, telnet.DO, 31, telnet.IAC, telnet.SB, 24, 1, telnet.IAC, telnet.SE})
+				got := make([]byte, 6)
+				io.ReadFull(c, got)
+				replies <- got
+				io.WriteString(c, "\r\nBusyBox on (none)\r\n\x1b[1m(none) login: ")
+				io.ReadAll(c) // hold the line until the prober hangs up
+			})
+			res := ProbeAs(t.Context(), lo, port, tt.protocol, Config{ReadTimeout: 2 * time.Second})
+			if res.Protocol != "telnet" || res.Auth != "prompt" || res.Banner != "BusyBox on (none) (none) login:" {
+				t.Errorf("telnet = %+v", res)
+			}
+			want := []byte{telnet.IAC, telnet.DONT, 1, telnet.IAC, telnet.WONT, 31}
+			if got := <-replies; !bytes.Equal(got, want) {
+				t.Errorf("telnet replies = %v, want refusals %v", got, want)
+			}
+			if n := conns.Load(); n != 1 {
+				t.Errorf("%d connections, want 1", n)
+			}
+		})
 	}
 }
 

@@ -36,7 +36,7 @@ func probeGreeting(ctx context.Context, ip netip.Addr, port int, cfg Config, res
 	}
 	if res.Protocol == "telnet" {
 		// A telnet server on an unusual port: finish the conversation properly.
-		probeTelnet(ctx, ip, port, cfg, res)
+		readTelnet(ctx, conn, buf[:n], cfg, res)
 	}
 }
 

@@ -2,6 +2,7 @@ package banner
 
 import (
 	"context"
+	"net"
 	"net/netip"
 	"strings"
 
@@ -17,6 +18,13 @@ func probeTelnet(ctx context.Context, ip netip.Addr, port int, cfg Config, res *
 	}
 	defer conn.Close()
 	defer closeOnDone(ctx, conn)()
+	readTelnet(ctx, conn, nil, cfg, res)
+}
+
+// readTelnet carries on a telnet conversation on conn, first being what the
+// server has already sent: the greeting probe continues on its own
+// connection, since many devices allow one telnet session at a time.
+func readTelnet(ctx context.Context, conn net.Conn, first []byte, cfg Config, res *Result) {
 	conn.SetDeadline(deadline(ctx, cfg.ReadTimeout))
 	var (
 		tf   telnet.Filter
@@ -24,22 +32,24 @@ func probeTelnet(ctx context.Context, ip netip.Addr, port int, cfg Config, res *
 		buf  = make([]byte, 512)
 	)
 	res.Protocol = "telnet"
-	for len(text) < maxGreet {
-		n, err := conn.Read(buf)
-		plain, reply := tf.Feed(buf[:n])
+	// take feeds b through the filter and says whether the greeting is done.
+	take := func(b []byte) bool {
+		plain, reply := tf.Feed(b)
 		text = append(text, plain...)
 		if len(reply) > 0 {
-			if _, werr := conn.Write(reply); werr != nil {
-				break
+			if _, err := conn.Write(reply); err != nil {
+				return true
 			}
 		}
 		if Prompt(text) {
 			res.Auth = "prompt"
-			break
+			return true
 		}
-		if err != nil {
-			break
-		}
+		return len(text) >= maxGreet
+	}
+	for done := take(first); !done; {
+		n, err := conn.Read(buf)
+		done = take(buf[:n]) || err != nil
 	}
 	res.Banner = long(string(text))
 }
