@@ -17,8 +17,8 @@ import (
 )
 
 // This file is the seam between discovery and checks: the discovery pipeline
-// calls checkDevice once per identified device; Recheck re-probes one device
-// (probeHost, in probe.go) and runs checkDevice again.
+// calls runChecks once per identified device; Recheck re-probes one device
+// (probeHost, in probe.go) and runs runChecks again.
 
 // DefaultLoginSpacing is the pause between two connections of the login
 // test to one device when Options.LoginSpacing is zero.
@@ -71,18 +71,12 @@ var ErrUnfinished = errors.New("a test could not finish")
 // whose tests did not all finish.
 const couldNotFinish = "could not finish the test"
 
-// checkDevice runs every check on an identified device and returns it with
-// Support, Disclosure, PSTI and Findings filled in. Checked is set only when
-// every test finished: a test cut short by a timeout or a stop must never
-// read as passed (history would record the problem as fixed). Findings it
-// did prove are kept either way.
-func checkDevice(ctx context.Context, dev Device, env checkEnv) Device {
-	dev, _ = runChecks(ctx, dev, env)
-	return dev
-}
-
-// runChecks is checkDevice that also says which tests did not finish and
-// how many credentials went to each service.
+// runChecks runs every check on an identified device and returns it with
+// Support, Disclosure, PSTI and Findings filled in, plus which tests did not
+// finish and how many credentials went to each service. Checked is set only
+// when every test finished: a test cut short by a timeout or a stop must
+// never read as passed (history would record the problem as fixed).
+// Findings it did prove are kept either way.
 func runChecks(ctx context.Context, dev Device, env checkEnv) (Device, checkRun) {
 	if env.catalog == nil {
 		env.catalog, _ = vendors.Embedded()

@@ -23,6 +23,12 @@ import (
 	"github.com/porchlight/porchlight/vendors"
 )
 
+// checkDevice is runChecks for tests that only look at the device.
+func checkDevice(ctx context.Context, dev Device, env checkEnv) Device {
+	dev, _ = runChecks(ctx, dev, env)
+	return dev
+}
+
 // testCatalog is the real generic data plus two fictional makers from
 // testdata/checks: Acme (published policy, dated products) and Quiet
 // (publishes nothing).
