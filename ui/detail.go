@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -28,12 +27,8 @@ type detailScreen struct {
 }
 
 func newDetailScreen(s *session) *detailScreen {
-	in := textinput.New()
-	// A steady cursor: calmer, and nothing to redraw over a slow SSH link.
-	in.Cursor.SetMode(cursor.CursorStatic)
-	in.Prompt = "Name: "
+	in := promptInput("Name: ", 60)
 	in.Placeholder = "kitchen camera"
-	in.CharLimit = 60
 	d := &detailScreen{s: s, vp: viewport.New(0, 0), input: in}
 	d.vp.KeyMap = viewportKeys()
 	return d

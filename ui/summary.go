@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -36,11 +35,7 @@ func formats() map[string]reportFormat {
 }
 
 func newSummaryScreen(s *session) *summaryScreen {
-	in := textinput.New()
-	// A steady cursor: calmer, and nothing to redraw over a slow SSH link.
-	in.Cursor.SetMode(cursor.CursorStatic)
-	in.Prompt = "Save as: "
-	in.CharLimit = 200
+	in := promptInput("Save as: ", 200)
 	sm := &summaryScreen{s: s, vp: viewport.New(0, 0), input: in}
 	sm.vp.KeyMap = viewportKeys()
 	return sm

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/porchlight/porchlight/scan/clean"
@@ -77,4 +79,14 @@ func (l *lineList) add(text ...string) {
 	for _, t := range text {
 		*l = append(*l, strings.Split(t, "\n")...)
 	}
+}
+
+// promptInput is a one-line text box for typing a name or a file name.
+func promptInput(prompt string, limit int) textinput.Model {
+	in := textinput.New()
+	// A steady cursor: calmer, and nothing to redraw over a slow SSH link.
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Prompt = prompt
+	in.CharLimit = limit
+	return in
 }
