@@ -182,10 +182,7 @@ func (c *checker) exploits() {
 
 // telnet raises telnet-open for each telnet port discovery found.
 func (c *checker) telnet() {
-	for _, s := range c.dev.Services {
-		if s.Protocol != "telnet" {
-			continue
-		}
+	for _, s := range c.services("telnet") {
 		c.emit(Finding{ID: FindTelnetOpen, Severity: High,
 			Title:    "Telnet is open",
 			Service:  serviceKey(s),
