@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"strings"
 	"testing"
-	"unicode"
 )
 
 func FuzzParseChallenges(f *testing.F) {
@@ -54,23 +53,6 @@ func FuzzReadRTSPResponse(f *testing.F) {
 		r, err := ReadRTSPResponse(strings.NewReader(in))
 		if err == nil && (r.Status < 100 || r.Status > 999) {
 			t.Fatalf("status %d without an error", r.Status)
-		}
-	})
-}
-
-func FuzzClean(f *testing.F) {
-	f.Add("\x1b[31mApp-webs/\x1b[0m\r\n\x07login: ")
-	f.Add("\x1b]0;title\x07ok")
-	f.Add(strings.Repeat("é", 2000))
-	f.Fuzz(func(t *testing.T, in string) {
-		out := Clean(in)
-		if len(out) > maxText+4 {
-			t.Fatalf("Clean gave %d bytes", len(out))
-		}
-		for _, r := range out {
-			if unicode.IsControl(r) {
-				t.Fatalf("Clean(%q) = %q keeps control %U", in, out, r)
-			}
 		}
 	})
 }
