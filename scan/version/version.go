@@ -16,7 +16,6 @@ const maxLen = 128
 
 // Version is a parsed firmware version.
 type Version struct {
-	Raw string
 	// Prefix is the lower-cased text before the numbers ("t-hkmdeuc-"), a
 	// leading "v" or "version" dropped. Two versions with different prefixes
 	// belong to different schemes and do not compare.
@@ -51,14 +50,13 @@ func Parse(s string) (v Version, ok bool) {
 	if len(s) > maxLen {
 		s = s[:maxLen]
 	}
-	v.Raw = s
 	s = strings.ToLower(strings.TrimSpace(s))
 	if m := shelly.FindStringSubmatch(s); m != nil {
 		inner, ok := Parse(m[2])
 		if !ok {
 			return v, false
 		}
-		inner.Raw, inner.Date = v.Raw, parseDate(m[1])
+		inner.Date = parseDate(m[1])
 		return inner, true
 	}
 	if loc := dotted.FindStringSubmatchIndex(s); loc != nil {
