@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/porchlight/porchlight/advice"
 	"github.com/porchlight/porchlight/scan"
 )
 
@@ -361,9 +362,9 @@ func (m *Model) helpView() string {
 	lines := []string{st.Heading.Render("Keys on this screen"), m.help.FullHelpView(m.screen().FullHelp()), "",
 		st.Heading.Render("Keys everywhere"), "  ? help   ctrl+c quit (what was found is kept)", "",
 		st.Heading.Render("What the badges mean"),
-		"  " + pad(st.Badge(2), badgeWidth) + "  fix this first: someone could get in",
-		"  " + pad(st.Badge(1), badgeWidth) + "  worth a look when you have time",
-		"  " + pad(st.Badge(0), badgeWidth) + "  we found nothing wrong",
+		"  " + pad(st.Badge(advice.AtRisk), badgeWidth) + "  fix this first: someone could get in",
+		"  " + pad(st.Badge(advice.NeedsAttention), badgeWidth) + "  worth a look when you have time",
+		"  " + pad(st.Badge(advice.OK), badgeWidth) + "  we found nothing wrong",
 	}
 	return strings.Join(lines, "\n")
 }
