@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/porchlight/porchlight/report"
 )
@@ -26,7 +28,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&f.html, "html", false, "print a self-contained HTML page")
 	text := fs.Bool("text", false, "print the plain-text summary (80 columns)")
 	fs.StringVar(&f.vendors, "vendors", "", "word the advice from an updated vendor data file")
-	if err := parseFlags(fs, interleave(args)); err != nil {
+	if err := parseFlags(fs, interleave(fs, args)); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -66,20 +68,31 @@ func runReport(ctx context.Context, e *env, args []string) error {
 }
 
 // interleave moves flags before positional arguments, so "report FILE --html"
-// works. A flag that takes a value ("--vendors FILE") keeps its value with it.
-func interleave(args []string) []string {
+// works. A flag of fs that takes a value ("--vendors FILE") keeps its value with it.
+func interleave(fs *flag.FlagSet, args []string) []string {
 	var flags, rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		switch {
-		case (a == "--vendors" || a == "-vendors") && i+1 < len(args):
-			flags = append(flags, a, args[i+1])
-			i++
-		case len(a) > 1 && a[0] == '-':
-			flags = append(flags, a)
-		default:
+		if len(a) < 2 || a[0] != '-' {
 			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		if takesValue(fs, a) && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
 		}
 	}
 	return append(flags, rest...)
+}
+
+// takesValue reports whether a ("-name" or "--name", no "=value") is a flag
+// of fs that reads its value from the next argument: any flag but a boolean.
+func takesValue(fs *flag.FlagSet, a string) bool {
+	f := fs.Lookup(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"))
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
 }

@@ -66,6 +66,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown scenario", []string{"lab", "--scenario", "castle"}, "choose one of"},
 		{"lookup nothing", []string{"lookup"}, "say what to look up"},
 		{"missing vendors file", []string{"scan", "--targets", "127.0.0.1", "--vendors", "/nonexistent.json"}, "check the path"},
+		{"report vendors file after the report", []string{"report", "report/testdata/home.json", "--vendors", "/nonexistent.json"}, "cannot read the vendor data file /nonexistent.json"},
 		{"demo with targets", []string{"demo", "--targets", "192.168.1.0/24"}, "simulated household"},
 	}
 	for _, tt := range tests {
