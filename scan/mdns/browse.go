@@ -14,7 +14,6 @@ import (
 
 	"github.com/porchlight/porchlight/scan/unicast"
 	"golang.org/x/net/dns/dnsmessage"
-	"golang.org/x/net/ipv4"
 )
 
 // collector merges the records one responder sent into a Host.
@@ -264,18 +263,11 @@ func QueryUnicast(ctx context.Context, ip netip.Addr, port int, wait unicast.Wai
 // Browse multicasts the queries on ifi only, from src, and returns every
 // host that answered within wait per round.
 func Browse(ctx context.Context, ifi *net.Interface, src netip.Addr, wait time.Duration) ([]Host, error) {
-	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: src.AsSlice()})
+	conn, done, err := unicast.Multicast(ctx, ifi, src, 255) // TTL: RFC 6762 §11
 	if err != nil {
-		return nil, fmt.Errorf("mdns: listen on %s: %w", src, err)
+		return nil, fmt.Errorf("mdns: %w", err)
 	}
-	defer conn.Close()
-	defer context.AfterFunc(ctx, func() { conn.Close() })()
-	pc := ipv4.NewPacketConn(conn)
-	// The interface is set explicitly: never the default route's by accident.
-	if err := pc.SetMulticastInterface(ifi); err != nil {
-		return nil, fmt.Errorf("mdns: multicast on %s: %w", ifi.Name, err)
-	}
-	pc.SetMulticastTTL(255) // RFC 6762 §11
+	defer done()
 	group := &net.UDPAddr{IP: net.IPv4(224, 0, 0, 251), Port: Port}
 	ex := func(ctx context.Context, msg []byte, wait time.Duration, recv func(netip.Addr, []record)) error {
 		if _, err := conn.WriteToUDP(msg, group); err != nil {

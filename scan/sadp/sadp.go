@@ -29,7 +29,6 @@ import (
 	"github.com/porchlight/porchlight/scan/clean"
 	"github.com/porchlight/porchlight/scan/neigh"
 	"github.com/porchlight/porchlight/scan/unicast"
-	"golang.org/x/net/ipv4"
 )
 
 // Port is the SADP port; probes go to it and devices listen on it.
@@ -218,18 +217,11 @@ func SearchUnicast(ctx context.Context, ip netip.Addr, port int, wait unicast.Wa
 // from src, and calls handle for each distinct answer until wait passes or
 // ctx ends. handle runs on this goroutine; it must not block for long.
 func SearchMulticast(ctx context.Context, ifi *net.Interface, src netip.Addr, wait time.Duration, handle func(Device)) error {
-	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: src.AsSlice()})
+	conn, done, err := unicast.Multicast(ctx, ifi, src, 1) // TTL: the local link only, as SADP Tool
 	if err != nil {
-		return fmt.Errorf("sadp: listen on %s: %w", src, err)
+		return fmt.Errorf("sadp: %w", err)
 	}
-	defer conn.Close()
-	defer context.AfterFunc(ctx, func() { conn.Close() })()
-	pc := ipv4.NewPacketConn(conn)
-	// The interface is set explicitly: never the default route's by accident.
-	if err := pc.SetMulticastInterface(ifi); err != nil {
-		return fmt.Errorf("sadp: multicast on %s: %w", ifi.Name, err)
-	}
-	_ = pc.SetMulticastTTL(1) // the local link only, as SADP Tool
+	defer done()
 	dst := net.UDPAddrFromAddrPort(netip.AddrPortFrom(group, Port))
 	msg := Probe()
 	for range 2 { // UDP may drop one

@@ -23,7 +23,6 @@ import (
 
 	"github.com/porchlight/porchlight/scan/clean"
 	"github.com/porchlight/porchlight/scan/unicast"
-	"golang.org/x/net/ipv4"
 )
 
 // Port is the SSDP port.
@@ -143,18 +142,11 @@ func SearchUnicast(ctx context.Context, ip netip.Addr, port int, wait unicast.Wa
 // and calls handle for each answer until wait passes or ctx ends. handle runs
 // on this goroutine; it must not block for long.
 func SearchMulticast(ctx context.Context, ifi *net.Interface, src netip.Addr, wait time.Duration, handle func(Response)) error {
-	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: src.AsSlice()})
+	conn, done, err := unicast.Multicast(ctx, ifi, src, 2) // TTL: UPnP Device Architecture 1.1 §1.1.2
 	if err != nil {
-		return fmt.Errorf("ssdp: listen on %s: %w", src, err)
+		return fmt.Errorf("ssdp: %w", err)
 	}
-	defer conn.Close()
-	defer context.AfterFunc(ctx, func() { conn.Close() })()
-	pc := ipv4.NewPacketConn(conn)
-	// The interface is set explicitly: never the default route's by accident.
-	if err := pc.SetMulticastInterface(ifi); err != nil {
-		return fmt.Errorf("ssdp: multicast on %s: %w", ifi.Name, err)
-	}
-	pc.SetMulticastTTL(2) // UPnP Device Architecture 1.1 §1.1.2
+	defer done()
 	msg := searchMessage(multicastAddr.String(), 1)
 	for range 2 { // UDP may drop one
 		if _, err := conn.WriteToUDP(msg, multicastAddr); err != nil {
